@@ -96,8 +96,11 @@ struct dec_regdef {
 extern const dec_regdef dec_rv_regdefs[];
 extern const dec_regdef dec_a64_regdefs[];
 
-/* Case-insensitive lookup over both tables. */
-const dec_regdef *dec_regdef_find(const char *name);
+/* Case-insensitive lookup in one architecture's table, or in both (riscv64 first) when arch
+ * is DEC_ARCH_NONE. */
+const dec_regdef *dec_regdef_find(const char *name, dec_arch arch);
+/* The table of one architecture. */
+const dec_regdef *dec_regdefs(dec_arch arch);
 
 /* Every value the user gave, so decoders and the explainer can combine them. */
 #define DEC_CTX_MAX 64

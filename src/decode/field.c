@@ -105,8 +105,15 @@ static const dec_regdef *find_in(const dec_regdef *table, const char *name)
 	return NULL;
 }
 
-const dec_regdef *dec_regdef_find(const char *name)
+const dec_regdef *dec_regdefs(dec_arch arch)
 {
+	return arch == DEC_ARCH_AARCH64 ? dec_a64_regdefs : dec_rv_regdefs;
+}
+
+const dec_regdef *dec_regdef_find(const char *name, dec_arch arch)
+{
+	if (arch != DEC_ARCH_NONE)
+		return find_in(dec_regdefs(arch), name);
 	const dec_regdef *d = find_in(dec_rv_regdefs, name);
 	return d ? d : find_in(dec_a64_regdefs, name);
 }

@@ -1,0 +1,30 @@
+/* trapscope command line: subcommands, number parsing, rendering of decoded registers. */
+#ifndef TRAPSCOPE_CLI_H
+#define TRAPSCOPE_CLI_H
+
+#include "decode/decode.h"
+
+#include <stdio.h>
+
+#define CLI_EXIT_USAGE 2 /* bad input: one line on stderr */
+
+/* Prints "trapscope: <fmt>" and a newline on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses hex (0x/0X), binary (0b/0B) or decimal digits with optional '_' between digits.
+ * On failure returns false and sets *why to a short reason. */
+bool cli_parse_u64(const char *text, uint64_t *value, const char **why);
+
+/* Text: an aligned tree of bit ranges, names, values and meanings. */
+void cli_render_reg_text(FILE *out, const dec_reg *reg, bool verbose);
+void cli_render_report_text(FILE *out, const dec_report *rep);
+
+/* JSON objects (cJSON); 64-bit values as hex strings. The caller owns the result. */
+struct cJSON;
+struct cJSON *cli_reg_json(const dec_reg *reg);
+struct cJSON *cli_report_json(const dec_arch arch, const dec_reg *regs, unsigned nregs,
+			      const dec_report *rep);
+
+int cli_explain(int argc, char **argv);
+
+#endif
