@@ -26,5 +26,6 @@ struct cJSON *cli_report_json(const dec_arch arch, const dec_reg *regs, unsigned
 			      const dec_report *rep);
 
 int cli_explain(int argc, char **argv);
+int cli_run(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ typedef struct cli_command {
 
 static const cli_command commands[] = {
 	{"explain", cli_explain, "decode trap registers (scause, htinst, ESR, HPFAR, ...) and explain them"},
+	{"run", cli_run, "run a bare-metal RISC-V program on the emulated machine"},
 };
 
 void cli_error(const char *fmt, ...)

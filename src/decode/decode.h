@@ -146,6 +146,9 @@ void dec_explain(const dec_ctx *ctx, dec_report *rep);
 void dec_rv_explain(const dec_ctx *ctx, dec_report *rep);
 void dec_a64_explain(const dec_ctx *ctx, dec_report *rep);
 
+/* Plain name of a RISC-V cause value (interrupt bit 63 included): "load guest-page fault". */
+const char *dec_rv_cause_name(dec_text *t, uint64_t cause);
+
 /* ---- Instruction text ----------------------------------------------------------------- */
 
 /* RISC-V (own decoder, spelled as GNU objdump spells it). Returns the instruction length in

@@ -1,0 +1,250 @@
+/* The RISC-V hart: RV64IMAC + Zicsr/Zifencei/Zba/Zbb + H, privilege modes M, HS, U, VS, VU.
+ *
+ * Speed comes from three caches that survive traps, xRET and V switches:
+ *  - decoded instructions per physical RAM page (rv_code), decoded lazily on first execution;
+ *  - soft TLBs per access type, tagged with a translation-regime id (privilege, V, the atp CSRs,
+ *    SUM/MXR): a regime change picks another id instead of flushing;
+ *  - time as retired instructions, so interrupts and budgets are checked per block.
+ * Traps are return codes. The debugger's single step runs the same handlers through a second
+ * instantiation of the dispatch loop, so the fast loop carries no debugger checks.
+ */
+#ifndef TRAPSCOPE_RV_HART_H
+#define TRAPSCOPE_RV_HART_H
+
+#include "decode/rv_insn.h"
+#include "emu/bus.h"
+
+enum { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
+
+/* Exception codes of the privileged spec (xcause without the interrupt bit). */
+enum rv_cause {
+	RV_EXC_INSN_MISALIGNED = 0,
+	RV_EXC_INSN_ACCESS = 1,
+	RV_EXC_ILLEGAL = 2,
+	RV_EXC_BREAKPOINT = 3,
+	RV_EXC_LOAD_MISALIGNED = 4,
+	RV_EXC_LOAD_ACCESS = 5,
+	RV_EXC_STORE_MISALIGNED = 6,
+	RV_EXC_STORE_ACCESS = 7,
+	RV_EXC_ECALL_U = 8,
+	RV_EXC_ECALL_S = 9,
+	RV_EXC_ECALL_VS = 10,
+	RV_EXC_ECALL_M = 11,
+	RV_EXC_INSN_PAGE = 12,
+	RV_EXC_LOAD_PAGE = 13,
+	RV_EXC_STORE_PAGE = 15,
+	RV_EXC_INSN_GUEST_PAGE = 20,
+	RV_EXC_LOAD_GUEST_PAGE = 21,
+	RV_EXC_VIRTUAL_INSN = 22,
+	RV_EXC_STORE_GUEST_PAGE = 23,
+};
+
+/* Interrupt numbers (bit positions in mip/mie). */
+enum {
+	RV_IRQ_SSI = 1,
+	RV_IRQ_VSSI = 2,
+	RV_IRQ_MSI = 3,
+	RV_IRQ_STI = 5,
+	RV_IRQ_VSTI = 6,
+	RV_IRQ_MTI = 7,
+	RV_IRQ_SEI = 9,
+	RV_IRQ_VSEI = 10,
+	RV_IRQ_MEI = 11,
+	RV_IRQ_SGEI = 12,
+};
+
+#define RV_CAUSE_INTERRUPT (UINT64_C(1) << 63)
+
+/* What hardware writes to htinst/mtinst: transformed instructions (default) or always 0. */
+typedef enum rv_htinst_mode { RV_HTINST_TRANSFORMED, RV_HTINST_ZERO } rv_htinst_mode;
+
+/* A trap as the hart latched it (for traces, the REPL and the hypervisor hook). */
+typedef struct rv_trap {
+	uint64_t cause; /* with RV_CAUSE_INTERRUPT for interrupts */
+	uint64_t tval;
+	uint64_t tval2; /* htval / mtval2: GPA >> 2 for guest-page faults */
+	uint64_t tinst; /* htinst / mtinst */
+	uint64_t epc;
+	bool gva;
+	uint8_t from_priv; /* privilege and V before the trap */
+	bool from_virt;
+	uint8_t to_priv; /* RV_PRIV_M, or RV_PRIV_S with to_virt false = HS, true = VS */
+	bool to_virt;
+} rv_trap;
+
+typedef enum rv_stop {
+	RV_STOP_BUDGET,	 /* ran the instructions it was given */
+	RV_STOP_WFI,	 /* waiting for an interrupt no timer will raise */
+	RV_STOP_MACHINE, /* a device asked to stop: bus->stop says why */
+	RV_STOP_HS_TRAP, /* a trap from V=1 entered HS-mode and hs_exit is set: hart->last_trap */
+	RV_STOP_STEP,	 /* rv_step executed one instruction or took one trap */
+} rv_stop;
+
+#define RV_TLB_SIZE 256
+enum { RV_ACC_FETCH = 0, RV_ACC_LOAD = 1, RV_ACC_STORE = 2 };
+
+/* tag = virtual page address | regime id (bits 3..11, see rv_regime_update). An access of len
+ * bytes hits when (va & (page mask | (len - 1))) | id equals the tag: one compare checks the
+ * page, the regime and natural alignment (so the access cannot leave the page). 1 = empty. */
+typedef struct rv_tlb_entry {
+	uint64_t tag;
+	uintptr_t addend; /* host address = addend + virtual address */
+} rv_tlb_entry;
+
+#define RV_TLB_EMPTY 1
+#define RV_PAGE_MASK (~UINT64_C(0xfff))
+
+static inline uint64_t rv_tlb_key(uint64_t va, unsigned len, uint64_t regime)
+{
+	return (va & (RV_PAGE_MASK | (len - 1))) | regime;
+}
+
+/* The decoded-instruction cache for one physical page: one record per halfword plus a sentinel
+ * that ends straight-line execution at the page end. */
+#define RV_PAGE_SLOTS 2048
+typedef struct rv_code_page {
+	dec_rv_insn slot[RV_PAGE_SLOTS + 1];
+} rv_code_page;
+
+/* Cache-only ops after the decoder's: the page-end sentinel, and an instruction whose second
+ * half lies in the next page. A slot with op 0 and RV_SLOT_DECODED clear is not decoded yet. */
+enum { RV_OP_PAGE_END = DEC_RV_OP_COUNT, RV_OP_CROSS, RV_OP_TOTAL };
+#define RV_SLOT_DECODED 0x80
+
+#define RV_REGIME_SLOTS 64
+
+typedef struct rv_hart {
+	/* ---- hot: the dispatch loop's working set ---- */
+	uint64_t x[33]; /* x[32] swallows writes to x0, so x0 is never written */
+	uint64_t pc;
+	uint64_t icount; /* retired instructions */
+	uint64_t budget_end; /* rv_run stops at the first block boundary with icount >= this */
+	uint64_t idle_ticks; /* time skipped while every hart waited in WFI */
+	uint64_t ctx_fetch; /* regime ids, already shifted into TLB-tag position */
+	uint64_t ctx_data;
+	rv_tlb_entry tlb[3][RV_TLB_SIZE];
+	uint64_t tlb_ppage[3][RV_TLB_SIZE]; /* physical page of each entry, off the hot path */
+
+	/* ---- architectural state ---- */
+	uint8_t priv;
+	bool virt;
+	uint64_t hartid;
+	uint64_t misa;
+	uint64_t mstatus; /* includes MPV (39), GVA (38); sstatus is a view of it */
+	uint64_t medeleg, mideleg, mie, mip, mtvec, mcounteren, mscratch, mepc, mcause, mtval;
+	uint64_t mtval2, mtinst, menvcfg, mcountinhibit;
+	uint64_t pmpcfg[16], pmpaddr[64];
+	uint64_t stvec, scounteren, sscratch, sepc, scause, stval, satp, senvcfg, stimecmp;
+	uint64_t hstatus, hedeleg, hideleg, hvip, hcounteren, hgeie, htval, htinst, hgatp;
+	uint64_t htimedelta, henvcfg;
+	uint64_t vsstatus, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
+	uint64_t minstret_offset, mcycle_offset; /* counters = icount + offset */
+	uint64_t reservation; /* LR/SC reservation address, or RV_NO_RESERVATION */
+	bool wfi;
+
+	/* ---- configuration ---- */
+	rv_htinst_mode htinst_mode;
+	bool hs_exit; /* stop with RV_STOP_HS_TRAP on traps from V=1 into HS */
+
+	/* ---- last trap taken (for --stats, traces, the REPL) ---- */
+	rv_trap last_trap;
+	uint64_t trap_counts[64]; /* exceptions by cause code */
+	uint64_t irq_counts[16];
+
+	/* ---- translation regimes seen, for regime ids ---- */
+	struct rv_regime {
+		uint64_t key[4];
+	} regime[RV_REGIME_SLOTS];
+	unsigned nregimes;
+
+	emu_bus *bus;
+	rv_code_page **code; /* per RAM page, NULL until code runs there */
+	size_t code_pages;
+} rv_hart;
+
+#define RV_NO_RESERVATION UINT64_MAX
+
+/* Creates hart hartid on bus at reset: M-mode, pc = reset_pc. */
+bool rv_hart_init(rv_hart *h, emu_bus *bus, uint64_t hartid, uint64_t reset_pc);
+void rv_hart_free(rv_hart *h);
+
+/* Runs up to budget instructions (checked per block, so it may run a few more). */
+rv_stop rv_run(rv_hart *h, uint64_t budget);
+/* Executes exactly one instruction, or takes one pending interrupt. */
+rv_stop rv_step(rv_hart *h);
+
+/* CSR access as the current privilege would do it (the debugger uses priv M to peek).
+ * Returns 0 or the exception code the access raises. */
+unsigned rv_csr_read(rv_hart *h, unsigned csr, uint64_t *val);
+unsigned rv_csr_write(rv_hart *h, unsigned csr, uint64_t val);
+/* Debugger access: no privilege checks, no side effects on read. */
+bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val);
+
+/* ---- internals shared by the hart's files ---- */
+
+/* A memory-access fault on its way to becoming a trap. */
+typedef struct rv_fault {
+	unsigned cause;
+	uint64_t tval;
+	uint64_t tval2;
+	uint64_t tinst;
+	bool gva;
+} rv_fault;
+
+/* How an access is translated: the effective privilege and V, and the HLV/HLVX flavour. */
+typedef struct rv_xlate {
+	uint8_t priv;
+	bool virt;
+	bool hlvx; /* execute permission instead of read */
+} rv_xlate;
+
+void rv_regime_update(rv_hart *h);
+void rv_tlb_flush(rv_hart *h);
+void rv_xlate_for_data(const rv_hart *h, rv_xlate *x);
+
+/* Translates va for an access of one type; fills the soft TLB when the page is plain RAM the
+ * access may use at full speed. Returns false with *f filled on a fault (tinst left 0). */
+bool rv_translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, uint64_t *pa,
+		  rv_fault *f);
+/* Loads and stores of 1/2/4/8 bytes through translation (slow path; handles page-crossing
+ * misaligned accesses and devices). Return false with *f filled on a fault. */
+bool rv_load_slow(rv_hart *h, uint64_t va, unsigned len, const rv_xlate *x, uint64_t *val,
+		  rv_fault *f);
+bool rv_store_slow(rv_hart *h, uint64_t va, unsigned len, const rv_xlate *x, uint64_t val,
+		   rv_fault *f);
+/* Fetches the instruction at va (2 or 4 bytes). */
+bool rv_fetch(rv_hart *h, uint64_t va, uint32_t *raw, rv_fault *f);
+
+/* The decode-cache record for pc, decoding the page slot when needed; NULL with *f on a fetch
+ * fault. *page_va receives the virtual address of pc's page. */
+dec_rv_insn *rv_code_lookup(rv_hart *h, uint64_t pc, uint64_t *page_va, rv_fault *f);
+/* A store hit a page that holds decoded code: drop that page's records. */
+void rv_code_invalidate(rv_hart *h, uint64_t pa);
+
+/* Takes an exception at pc (sets pc to the handler). raw = the instruction bits, for tval of
+ * illegal/virtual instruction and for htinst. */
+void rv_raise(rv_hart *h, unsigned cause, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva);
+void rv_raise_fault(rv_hart *h, const rv_fault *f, uint32_t raw, unsigned len, uint64_t fault_va,
+		    uint64_t access_va);
+/* Interrupts: the highest-priority pending and enabled one, or -1. */
+int rv_pending_irq(rv_hart *h);
+void rv_take_irq(rv_hart *h, int irq);
+/* Recomputes time-driven interrupt bits (MTIP, STIP, VSTIP) and returns the icount at which the
+ * next one becomes due (UINT64_MAX when none). */
+uint64_t rv_update_timers(rv_hart *h);
+
+/* Returns from a trap: 0, or the exception code the attempt raises. */
+unsigned rv_sret(rv_hart *h);
+unsigned rv_mret(rv_hart *h);
+
+/* htinst/mtinst for a fault of the instruction raw (len 2 or 4); addr_offset for split
+ * misaligned accesses. */
+uint64_t rv_transform_insn(uint32_t raw, unsigned len, uint64_t addr_offset);
+
+/* The counters as the hart sees them. */
+static inline uint64_t rv_time(const rv_hart *h)
+{
+	return h->icount + h->idle_ticks;
+}
+
+#endif
