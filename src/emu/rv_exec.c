@@ -80,11 +80,19 @@ static uint64_t orc_b(uint64_t v)
 
 /* ---- decoding into the cache ---- */
 
+#define RV_C_VARIANT(name) [DEC_RV_OP_##name] = RV_OP_C_##name,
+static const uint16_t compressed_variant[DEC_RV_OP_COUNT] = {RV_COMPRESSED_OPS(RV_C_VARIANT)};
+#undef RV_C_VARIANT
+
+/* A compressed instruction whose op has no compressed variant would run with the wrong
+ * length, so it is refused as illegal; the decoder tests make sure that never happens. */
 static void decode_slot(dec_rv_insn *slot, uint32_t raw)
 {
 	dec_rv_decode(raw, slot);
 	if (slot->rd == 0)
 		slot->rd = RV_X_SINK;
+	if (slot->len == 2)
+		slot->op = compressed_variant[slot->op];
 	slot->flags |= RV_SLOT_DECODED;
 }
 

@@ -15,6 +15,9 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 	static const void *const labels[RV_OP_TOTAL] = {
 		DEC_RV_OPS(RV_LABEL)[RV_OP_PAGE_END] = &&op_PAGE_END,
 		[RV_OP_CROSS] = &&op_CROSS,
+#define RV_C_LABEL(name) [RV_OP_C_##name] = &&op_C_##name,
+		RV_COMPRESSED_OPS(RV_C_LABEL)
+#undef RV_C_LABEL
 	};
 #undef RV_LABEL
 	uint64_t *const x = h->x;
@@ -34,7 +37,11 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 		span = (size);                                                                     \
 		pc_bias = page_va - (uint64_t)((uintptr_t)recs / SLOT_BYTES_PER_CODE_BYTE);        \
 	} while (0)
-#define NEXT_PC() (PC() + rec->len)
+/* Every handler knows its instruction's length: LEN_ is 4 below, and 2 in the section of
+ * compressed variants at the end, so stepping to the next slot is a constant add rather
+ * than a load of rec->len that each instruction would wait for. */
+#define LEN_ 4
+#define NEXT_PC() (PC() + LEN_)
 #define SYNC() (h->icount = icount, h->pc = PC())
 #define DISPATCH() goto *labels[rec->op]
 #if RV_EXEC_STEP
@@ -48,7 +55,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 #define NEXT()                                                                                     \
 	do {                                                                                       \
 		icount++;                                                                          \
-		rec = (dec_rv_insn *)((char *)rec + rec->len * SLOT_BYTES_PER_CODE_BYTE);          \
+		rec = (dec_rv_insn *)((char *)rec + LEN_ * SLOT_BYTES_PER_CODE_BYTE);              \
 		DISPATCH();                                                                        \
 	} while (0)
 #endif
@@ -136,7 +143,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 			RAISE_INSN(exc_);                                                          \
 		RD = old_;                                                                         \
 		if (effects_ & RV_CSR_EFFECT_REGIME)                                               \
-			rv_regime_update(h);                                                       \
+			rv_regime_changed(h);                                                      \
 		if (effects_)                                                                      \
 			RETIRE_TO(next_);                                                          \
 		NEXT();                                                                            \
@@ -162,6 +169,44 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 		if (cond)                                                                          \
 			JUMP_REL(IMM);                                                             \
 		NEXT();                                                                            \
+	} while (0)
+
+/* Handlers that compressed instructions share, expanded once per length. */
+#define H_LUI ALU((uint64_t)IMM)
+#define H_ADDI ALU(RS1 + IMM)
+#define H_ANDI ALU(RS1 & IMM)
+#define H_SLLI ALU(RS1 << (rec->imm & 63))
+#define H_SRLI ALU(RS1 >> (rec->imm & 63))
+#define H_SRAI ALU((uint64_t)((int64_t)RS1 >> (rec->imm & 63)))
+#define H_ADD ALU(RS1 + RS2)
+#define H_SUB ALU(RS1 - RS2)
+#define H_XOR ALU(RS1 ^ RS2)
+#define H_OR ALU(RS1 | RS2)
+#define H_AND ALU(RS1 & RS2)
+#define H_ADDIW ALUW(RS1 + IMM)
+#define H_ADDW ALUW(RS1 + RS2)
+#define H_SUBW ALUW(RS1 - RS2)
+#define H_LW LOAD_OP(int32_t, 4)
+#define H_LD LOAD_OP(uint64_t, 8)
+#define H_SW STORE_OP(4)
+#define H_SD STORE_OP(8)
+#define H_BEQ BRANCH(RS1 == RS2)
+#define H_BNE BRANCH(RS1 != RS2)
+#define H_JAL                                                                                      \
+	do {                                                                                       \
+		RD = NEXT_PC();                                                                    \
+		JUMP_REL(IMM);                                                                     \
+	} while (0)
+#define H_JALR                                                                                     \
+	do {                                                                                       \
+		uint64_t target_ = (RS1 + IMM) & ~UINT64_C(1);                                     \
+		RD = NEXT_PC();                                                                    \
+		JUMP(target_);                                                                     \
+	} while (0)
+#define H_EBREAK                                                                                   \
+	do {                                                                                       \
+		uint64_t pc_ = PC();                                                               \
+		RAISE(RV_EXC_BREAKPOINT, pc_, h->virt);                                            \
 	} while (0)
 
 #if !RV_EXEC_STEP
@@ -252,21 +297,17 @@ op_ILLEGAL:
 
 	/* ---- RV64I ---- */
 op_LUI:
-	ALU((uint64_t)IMM);
+	H_LUI;
 op_AUIPC:
 	ALU(PC() + IMM);
 op_JAL:
-	RD = NEXT_PC();
-	JUMP_REL(IMM);
-op_JALR : {
-	uint64_t target = (RS1 + IMM) & ~UINT64_C(1);
-	RD = NEXT_PC();
-	JUMP(target);
-}
+	H_JAL;
+op_JALR:
+	H_JALR;
 op_BEQ:
-	BRANCH(RS1 == RS2);
+	H_BEQ;
 op_BNE:
-	BRANCH(RS1 != RS2);
+	H_BNE;
 op_BLT:
 	BRANCH((int64_t)RS1 < (int64_t)RS2);
 op_BGE:
@@ -280,9 +321,9 @@ op_LB:
 op_LH:
 	LOAD_OP(int16_t, 2);
 op_LW:
-	LOAD_OP(int32_t, 4);
+	H_LW;
 op_LD:
-	LOAD_OP(uint64_t, 8);
+	H_LD;
 op_LBU:
 	LOAD_OP(uint8_t, 1);
 op_LHU:
@@ -294,11 +335,11 @@ op_SB:
 op_SH:
 	STORE_OP(2);
 op_SW:
-	STORE_OP(4);
+	H_SW;
 op_SD:
-	STORE_OP(8);
+	H_SD;
 op_ADDI:
-	ALU(RS1 + IMM);
+	H_ADDI;
 op_SLTI:
 	ALU((int64_t)RS1 < IMM);
 op_SLTIU:
@@ -308,17 +349,17 @@ op_XORI:
 op_ORI:
 	ALU(RS1 | IMM);
 op_ANDI:
-	ALU(RS1 & IMM);
+	H_ANDI;
 op_SLLI:
-	ALU(RS1 << (rec->imm & 63));
+	H_SLLI;
 op_SRLI:
-	ALU(RS1 >> (rec->imm & 63));
+	H_SRLI;
 op_SRAI:
-	ALU((uint64_t)((int64_t)RS1 >> (rec->imm & 63)));
+	H_SRAI;
 op_ADD:
-	ALU(RS1 + RS2);
+	H_ADD;
 op_SUB:
-	ALU(RS1 - RS2);
+	H_SUB;
 op_SLL:
 	ALU(RS1 << (RS2 & 63));
 op_SLT:
@@ -326,17 +367,17 @@ op_SLT:
 op_SLTU:
 	ALU(RS1 < RS2);
 op_XOR:
-	ALU(RS1 ^ RS2);
+	H_XOR;
 op_SRL:
 	ALU(RS1 >> (RS2 & 63));
 op_SRA:
 	ALU((uint64_t)((int64_t)RS1 >> (RS2 & 63)));
 op_OR:
-	ALU(RS1 | RS2);
+	H_OR;
 op_AND:
-	ALU(RS1 & RS2);
+	H_AND;
 op_ADDIW:
-	ALUW(RS1 + IMM);
+	H_ADDIW;
 op_SLLIW:
 	ALUW((uint32_t)RS1 << (rec->imm & 31));
 op_SRLIW:
@@ -344,9 +385,9 @@ op_SRLIW:
 op_SRAIW:
 	ALUW((int32_t)RS1 >> (rec->imm & 31));
 op_ADDW:
-	ALUW(RS1 + RS2);
+	H_ADDW;
 op_SUBW:
-	ALUW(RS1 - RS2);
+	H_SUBW;
 op_SLLW:
 	ALUW((uint32_t)RS1 << (RS2 & 31));
 op_SRLW:
@@ -360,10 +401,8 @@ op_FENCE_I:
 	RETIRE_TO(NEXT_PC());
 op_ECALL:
 	RAISE(ecall_cause(h), 0, false);
-op_EBREAK : {
-	uint64_t pc = PC();
-	RAISE(RV_EXC_BREAKPOINT, pc, h->virt);
-}
+op_EBREAK:
+	H_EBREAK;
 
 	/* ---- Zicsr ---- */
 op_CSRRW:
@@ -580,7 +619,58 @@ op_HSV_D : {
 	RETIRE_TO(next);
 }
 
+	/* ---- compressed variants: the same handlers with LEN_ = 2 ---- */
+#undef LEN_
+#define LEN_ 2
+op_C_LUI:
+	H_LUI;
+op_C_ADDI:
+	H_ADDI;
+op_C_ANDI:
+	H_ANDI;
+op_C_SLLI:
+	H_SLLI;
+op_C_SRLI:
+	H_SRLI;
+op_C_SRAI:
+	H_SRAI;
+op_C_ADD:
+	H_ADD;
+op_C_SUB:
+	H_SUB;
+op_C_XOR:
+	H_XOR;
+op_C_OR:
+	H_OR;
+op_C_AND:
+	H_AND;
+op_C_ADDIW:
+	H_ADDIW;
+op_C_ADDW:
+	H_ADDW;
+op_C_SUBW:
+	H_SUBW;
+op_C_LW:
+	H_LW;
+op_C_LD:
+	H_LD;
+op_C_SW:
+	H_SW;
+op_C_SD:
+	H_SD;
+op_C_BEQ:
+	H_BEQ;
+op_C_BNE:
+	H_BNE;
+op_C_JAL:
+	H_JAL;
+op_C_JALR:
+	H_JALR;
+op_C_EBREAK:
+	H_EBREAK;
+
 #undef PC
+#undef LEN_
 #undef NEXT_PC
 #undef SYNC
 #undef DISPATCH
@@ -603,4 +693,27 @@ op_HSV_D : {
 #undef ALUW
 #undef BRANCH
 #undef CSR_OP
+#undef H_LUI
+#undef H_ADDI
+#undef H_ANDI
+#undef H_SLLI
+#undef H_SRLI
+#undef H_SRAI
+#undef H_ADD
+#undef H_SUB
+#undef H_XOR
+#undef H_OR
+#undef H_AND
+#undef H_ADDIW
+#undef H_ADDW
+#undef H_SUBW
+#undef H_LW
+#undef H_LD
+#undef H_SW
+#undef H_SD
+#undef H_BEQ
+#undef H_BNE
+#undef H_JAL
+#undef H_JALR
+#undef H_EBREAK
 }

@@ -106,9 +106,18 @@ typedef struct rv_code_page {
 	dec_rv_insn slot[RV_PAGE_SLOTS + 1];
 } rv_code_page;
 
-/* Cache-only ops after the decoder's: the page-end sentinel, and an instruction whose second
- * half lies in the next page. A slot with op 0 and RV_SLOT_DECODED clear is not decoded yet. */
-enum { RV_OP_PAGE_END = DEC_RV_OP_COUNT, RV_OP_CROSS, RV_OP_TOTAL };
+/* The ops RV64C instructions expand to. In the decode cache a compressed instruction gets its
+ * own op id, RV_OP_C_<op>, so each handler knows its instruction's length statically. */
+#define RV_COMPRESSED_OPS(X)                                                                       \
+	X(LUI) X(ADDI) X(ANDI) X(SLLI) X(SRLI) X(SRAI) X(ADD) X(SUB) X(XOR) X(OR) X(AND)           \
+	X(ADDIW) X(ADDW) X(SUBW) X(LW) X(LD) X(SW) X(SD) X(BEQ) X(BNE) X(JAL) X(JALR) X(EBREAK)
+
+/* Cache-only ops after the decoder's: the page-end sentinel, an instruction whose second half
+ * lies in the next page, and the compressed variants. A slot with op 0 and RV_SLOT_DECODED
+ * clear is not decoded yet. */
+#define RV_C_OP_ENUM(name) RV_OP_C_##name,
+enum { RV_OP_PAGE_END = DEC_RV_OP_COUNT, RV_OP_CROSS, RV_COMPRESSED_OPS(RV_C_OP_ENUM) RV_OP_TOTAL };
+#undef RV_C_OP_ENUM
 #define RV_SLOT_DECODED 0x80
 
 #define RV_REGIME_SLOTS 64
@@ -156,6 +165,8 @@ typedef struct rv_hart {
 		uint64_t key[4];
 	} regime[RV_REGIME_SLOTS];
 	unsigned nregimes;
+	/* regime ids per (privilege, V) while no regime-relevant CSR changes: 0 = not known */
+	uint64_t memo_fetch[4][2], memo_data[4][2];
 
 	emu_bus *bus;
 	rv_code_page **code; /* per RAM page, NULL until code runs there */
@@ -198,7 +209,10 @@ typedef struct rv_xlate {
 	bool hlvx; /* execute permission instead of read */
 } rv_xlate;
 
+/* Picks the regime ids for the current privilege and V; after a CSR write that changes
+ * translation (RV_CSR_EFFECT_REGIME) call rv_regime_changed instead. */
 void rv_regime_update(rv_hart *h);
+void rv_regime_changed(rv_hart *h);
 void rv_tlb_flush(rv_hart *h);
 void rv_xlate_for_data(const rv_hart *h, rv_xlate *x);
 

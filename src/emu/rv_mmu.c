@@ -48,13 +48,15 @@ void rv_xlate_for_data(const rv_hart *h, rv_xlate *x)
 	}
 }
 
-/* Everything that decides how an access under x translates and what it may do. */
+/* Everything that decides how an access under x translates and what it may do. Accesses
+ * that nothing translates (M-mode, or satp Bare with V=0) behave alike in every mode, since
+ * PMP does not restrict them: they share the all-zero key. */
 static void regime_key(const rv_hart *h, const rv_xlate *x, bool data, uint64_t key[4])
 {
 	memset(key, 0, 4 * sizeof key[0]);
-	key[0] = x->priv | (uint64_t)x->virt << 2;
-	if (x->priv == RV_PRIV_M)
+	if (x->priv == RV_PRIV_M || (!x->virt && (h->satp >> 60) == RV_ATP_BARE))
 		return;
+	key[0] = x->priv | (uint64_t)x->virt << 2;
 	uint64_t status_bits = data ? (h->mstatus & (MS_SUM | MS_MXR)) : 0;
 	if (x->virt) {
 		status_bits |= data ? (h->vsstatus & (MS_SUM | MS_MXR)) << 8 : 0;
@@ -88,19 +90,40 @@ static uint64_t regime_id(rv_hart *h, const uint64_t key[4])
 	for (unsigned i = 0; i < RV_REGIME_SLOTS; i++)
 		h->regime[i].key[0] = UINT64_MAX;
 	h->nregimes = 0;
+	rv_regime_changed(h);
 	rv_tlb_flush(h);
 	return regime_id(h, key);
 }
 
+void rv_regime_changed(rv_hart *h)
+{
+	memset(h->memo_fetch, 0, sizeof h->memo_fetch);
+	memset(h->memo_data, 0, sizeof h->memo_data);
+	rv_regime_update(h);
+}
+
+/* Traps and xRET switch privilege and V twice per round trip: the ids come from the memo.
+ * M-mode with MPRV borrows another mode's regime for data, so it is not memoised. */
 void rv_regime_update(rv_hart *h)
 {
+	uint64_t *fetch = &h->memo_fetch[h->priv][h->virt], *data = &h->memo_data[h->priv][h->virt];
+	bool mprv = h->priv == RV_PRIV_M && (h->mstatus & MS_MPRV);
 	uint64_t key[4];
 	rv_xlate x = {h->priv, h->virt, false};
-	regime_key(h, &x, false, key);
-	h->ctx_fetch = regime_id(h, key);
+	if (!*fetch) {
+		regime_key(h, &x, false, key);
+		*fetch = regime_id(h, key);
+	}
+	h->ctx_fetch = *fetch;
+	if (*data && !mprv) {
+		h->ctx_data = *data;
+		return;
+	}
 	rv_xlate_for_data(h, &x);
 	regime_key(h, &x, true, key);
 	h->ctx_data = regime_id(h, key);
+	if (!mprv)
+		*data = h->ctx_data;
 }
 
 static bool is_code_page(const rv_hart *h, uint64_t pa)

@@ -305,7 +305,7 @@ bool rv_hart_init(rv_hart *h, emu_bus *bus, uint64_t hartid, uint64_t reset_pc)
 	for (unsigned i = 0; i < RV_REGIME_SLOTS; i++)
 		h->regime[i].key[0] = UINT64_MAX;
 	rv_tlb_flush(h);
-	rv_regime_update(h);
+	rv_regime_changed(h);
 	return true;
 }
 
