@@ -48,7 +48,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		cli_error("no command given (see 'trapscope --help')");
 		return CLI_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];

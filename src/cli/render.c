@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-enum { WRAP_COLUMNS = 100 };
+enum { WRAP_COLUMNS = 100, DERIVED_VALUE_COLUMN = 28 };
 
 static int bit_range(char *buf, size_t size, const dec_field *f)
 {
@@ -86,17 +86,25 @@ void cli_render_report_text(FILE *out, const dec_report *rep)
 {
 	if (rep->nderived) {
 		int key_w = 0, value_w = 0;
+		/* long values (sentences) do not widen the column; their "how" goes below */
 		for (unsigned i = 0; i < rep->nderived; i++) {
 			int k = (int)strlen(rep->derived[i].key);
 			int v = (int)strlen(rep->derived[i].value);
 			key_w = k > key_w ? k : key_w;
-			value_w = v > value_w ? v : value_w;
+			value_w = v > value_w && v <= DERIVED_VALUE_COLUMN ? v : value_w;
 		}
 		fputs("derived\n", out);
 		for (unsigned i = 0; i < rep->nderived; i++) {
 			const dec_derived *d = &rep->derived[i];
 			if (!d->how[0]) {
 				fprintf(out, "  %-*s  %s\n", key_w, d->key, d->value);
+				continue;
+			}
+			if ((int)strlen(d->value) > value_w) {
+				fprintf(out, "  %-*s  ", key_w, d->key);
+				print_wrapped(out, d->value, key_w + 4, key_w + 4);
+				fprintf(out, "  %-*s  ", key_w, "");
+				print_wrapped(out, d->how, key_w + 4, key_w + 4);
 				continue;
 			}
 			int col = fprintf(out, "  %-*s  %-*s  ", key_w, d->key, value_w, d->value);
