@@ -16,22 +16,23 @@ typedef struct explain_opts {
 
 static void explain_usage(FILE *out)
 {
-	fputs("usage: trapscope explain [--arch riscv64|aarch64] [--json] [--verbose] NAME=VALUE...\n"
-	      "\n"
-	      "Decodes trap and control registers field by field, combines them into derived facts\n"
-	      "(guest physical address, faulting access, trapping instruction) and says what the\n"
-	      "hardware did and what a hypervisor's exit handler does next.\n"
-	      "\n"
-	      "VALUE is hex (0x...), binary (0b...) or decimal, with optional '_' between digits.\n"
-	      "NAME is case-insensitive; the architecture follows from the names.\n"
-	      "\n"
-	      "options:\n"
-	      "  -a, --arch ARCH  riscv64 or aarch64, for names both architectures know\n"
-	      "  -j, --json       print one JSON document (64-bit values as hex strings)\n"
-	      "  -v, --verbose    show each field's long name\n"
-	      "  -h, --help       show this help\n"
-	      "\n",
-	      out);
+	fputs(
+	    "usage: trapscope explain [--arch riscv64|aarch64] [--json] [--verbose] NAME=VALUE...\n"
+	    "\n"
+	    "Decodes trap and control registers field by field, combines them into derived facts\n"
+	    "(guest physical address, faulting access, trapping instruction) and says what the\n"
+	    "hardware did and what a hypervisor's exit handler does next.\n"
+	    "\n"
+	    "VALUE is hex (0x...), binary (0b...) or decimal, with optional '_' between digits.\n"
+	    "NAME is case-insensitive; the architecture follows from the names.\n"
+	    "\n"
+	    "options:\n"
+	    "  -a, --arch ARCH  riscv64 or aarch64, for names both architectures know\n"
+	    "  -j, --json       print one JSON document (64-bit values as hex strings)\n"
+	    "  -v, --verbose    show each field's long name\n"
+	    "  -h, --help       show this help\n"
+	    "\n",
+	    out);
 	for (dec_arch arch = DEC_ARCH_RISCV64; arch <= DEC_ARCH_AARCH64; arch++) {
 		fprintf(out, "%s names:\n ", dec_arch_name(arch));
 		int col = 1;
@@ -160,14 +161,16 @@ static bool resolve_arch(explain_arg *args, unsigned n, dec_arch *arch, bool arc
 			else
 				cli_error("explain: '%s' belongs to %s but '%s' to %s; explain one "
 					  "architecture at a time",
-					  args[i].name, dec_arch_name(here), first, dec_arch_name(*arch));
+					  args[i].name, dec_arch_name(here), first,
+					  dec_arch_name(*arch));
 			return false;
 		}
 	}
 	if (*arch == DEC_ARCH_NONE) {
-		cli_error("explain: '%s' exists on both architectures; add --arch riscv64 or --arch "
-			  "aarch64",
-			  args[0].name);
+		cli_error(
+		    "explain: '%s' exists on both architectures; add --arch riscv64 or --arch "
+		    "aarch64",
+		    args[0].name);
 		return false;
 	}
 	return true;
@@ -180,7 +183,8 @@ static bool parse_values(explain_arg *args, unsigned n, dec_arch arch)
 		const char *why = NULL;
 		a->def = dec_regdef_find(a->name, arch);
 		if (!cli_parse_u64(a->value_text, &a->value, &why)) {
-			cli_error("explain: %s=%s: malformed number: %s", a->name, a->value_text, why);
+			cli_error("explain: %s=%s: malformed number: %s", a->name, a->value_text,
+				  why);
 			return false;
 		}
 		if (a->def->bits < 64 && (a->value >> a->def->bits) != 0) {
@@ -190,8 +194,8 @@ static bool parse_values(explain_arg *args, unsigned n, dec_arch arch)
 		}
 		for (unsigned j = 0; j < i; j++) {
 			if (strcmp(args[j].def->key, a->def->key) == 0) {
-				cli_error("explain: %s given twice (as '%s' and '%s')", a->def->display,
-					  args[j].name, a->name);
+				cli_error("explain: %s given twice (as '%s' and '%s')",
+					  a->def->display, args[j].name, a->name);
 				return false;
 			}
 		}
@@ -253,9 +257,11 @@ static int explain_values(const explain_opts *opts, explain_arg *args, unsigned 
 int cli_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"arch", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
-		{"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"arch", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	explain_opts opts = {DEC_ARCH_NONE, false, false};
 	int c;
@@ -266,19 +272,14 @@ int cli_explain(int argc, char **argv)
 		switch (c) {
 		case 'a':
 			if (!parse_arch(optarg, &opts.arch)) {
-				cli_error("explain: --arch '%s': expected riscv64 or aarch64", optarg);
+				cli_error("explain: --arch '%s': expected riscv64 or aarch64",
+					  optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
-		case 'j':
-			opts.json = true;
-			break;
-		case 'v':
-			opts.verbose = true;
-			break;
-		case 'h':
-			explain_usage(stdout);
-			return 0;
+		case 'j': opts.json = true; break;
+		case 'v': opts.verbose = true; break;
+		case 'h': explain_usage(stdout); return 0;
 		case ':':
 			cli_error("explain: option '%s' needs a value", argv[optind - 1]);
 			return CLI_EXIT_USAGE;

@@ -15,8 +15,9 @@ typedef struct cli_command {
 } cli_command;
 
 static const cli_command commands[] = {
-	{"explain", cli_explain, "decode trap registers (scause, htinst, ESR, HPFAR, ...) and explain them"},
-	{"run", cli_run, "run a bare-metal RISC-V program on the emulated machine"},
+    {"explain", cli_explain,
+     "decode trap registers (scause, htinst, ESR, HPFAR, ...) and explain them"},
+    {"run", cli_run, "run a bare-metal RISC-V program on the emulated machine"},
 };
 
 void cli_error(const char *fmt, ...)
@@ -31,17 +32,19 @@ void cli_error(const char *fmt, ...)
 
 static void usage(FILE *out)
 {
-	fputs("usage: trapscope COMMAND [ARGS...]\n"
-	      "       trapscope --help | --version\n"
-	      "\n"
-	      "trapscope is a guest-exit emulator and debugger for RISC-V (H extension) and AArch64\n"
-	      "(EL2) hypervisors.\n"
-	      "\n"
-	      "commands:\n",
-	      out);
+	fputs(
+	    "usage: trapscope COMMAND [ARGS...]\n"
+	    "       trapscope --help | --version\n"
+	    "\n"
+	    "trapscope is a guest-exit emulator and debugger for RISC-V (H extension) and AArch64\n"
+	    "(EL2) hypervisors.\n"
+	    "\n"
+	    "commands:\n",
+	    out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'trapscope COMMAND --help' describes a command; 'man trapscope' describes them all.\n",
+	fputs("\n'trapscope COMMAND --help' describes a command; 'man trapscope' describes them "
+	      "all.\n",
 	      out);
 }
 

@@ -43,8 +43,9 @@ bool cli_parse_u64(const char *text, uint64_t *value, const char **why)
 		}
 		int d = digit_value(*p);
 		if (d >= (int)base) {
-			*why = base == 16 ? "not a hex digit" : base == 2 ? "not a binary digit"
-									  : "not a decimal digit (hex needs 0x)";
+			*why = base == 16  ? "not a hex digit"
+			       : base == 2 ? "not a binary digit"
+					   : "not a decimal digit (hex needs 0x)";
 			return false;
 		}
 		if (v > (UINT64_MAX - (uint64_t)d) / base) {

@@ -10,8 +10,8 @@ enum { WRAP_COLUMNS = 100, DERIVED_VALUE_COLUMN = 28 };
 static int bit_range(char *buf, size_t size, const dec_field *f)
 {
 	if (f->width == 1)
-		return snprintf(buf, size, "[%u]", f->lsb);
-	return snprintf(buf, size, "[%u:%u]", f->lsb + f->width - 1, f->lsb);
+		return snprintf(buf, size, "[%u]", (unsigned)f->lsb);
+	return snprintf(buf, size, "[%u:%u]", (unsigned)(f->lsb + f->width - 1), (unsigned)f->lsb);
 }
 
 /* Prints text from column `at`, wrapping at word boundaries with continuation lines indented

@@ -18,30 +18,31 @@ typedef struct run_opts {
 
 static void run_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: trapscope run [--machine bare] [--max-insns N] [--htinst MODE] [--stats] "
-		"PROGRAM.elf\n"
-		"\n"
-		"Runs a static RISC-V ELF from M-mode on the bare machine: RAM at 0x80000000 (128 "
-		"MiB),\n"
-		"CLINT at 0x2000000, ns16550a UART at 0x10000000 (output goes to stdout), SiFive test\n"
-		"finisher at 0x100000, and HTIF through the ELF symbols tohost/fromhost.\n"
-		"\n"
-		"Exit status: 0 when the program passes (finisher 0x5555, tohost = 1), 1 when it "
-		"fails\n"
-		"(finisher 0x3333, tohost = (n << 1) | 1: test n), runs out of instructions or waits\n"
-		"forever in WFI; 2 for bad input.\n"
-		"\n"
-		"options:\n"
-		"  -m, --machine NAME  the machine: bare (the only one so far)\n"
-		"  -n, --max-insns N   stop after about N instructions (default %" PRIu64 ")\n"
-		"      --htinst MODE   transformed (default): htinst/mtinst get transformed\n"
-		"                      instructions as the spec describes; zero: always 0, like some\n"
-		"                      hardware and QEMU before 9.2\n"
-		"  -s, --stats         print retired instructions, traps by cause and host time on\n"
-		"                      stderr\n"
-		"  -h, --help          show this help\n",
-		RUN_DEFAULT_MAX_INSNS);
+	fprintf(
+	    out,
+	    "usage: trapscope run [--machine bare] [--max-insns N] [--htinst MODE] [--stats] "
+	    "PROGRAM.elf\n"
+	    "\n"
+	    "Runs a static RISC-V ELF from M-mode on the bare machine: RAM at 0x80000000 (128 "
+	    "MiB),\n"
+	    "CLINT at 0x2000000, ns16550a UART at 0x10000000 (output goes to stdout), SiFive test\n"
+	    "finisher at 0x100000, and HTIF through the ELF symbols tohost/fromhost.\n"
+	    "\n"
+	    "Exit status: 0 when the program passes (finisher 0x5555, tohost = 1), 1 when it "
+	    "fails\n"
+	    "(finisher 0x3333, tohost = (n << 1) | 1: test n), runs out of instructions or waits\n"
+	    "forever in WFI; 2 for bad input.\n"
+	    "\n"
+	    "options:\n"
+	    "  -m, --machine NAME  the machine: bare (the only one so far)\n"
+	    "  -n, --max-insns N   stop after about N instructions (default %" PRIu64 ")\n"
+	    "      --htinst MODE   transformed (default): htinst/mtinst get transformed\n"
+	    "                      instructions as the spec describes; zero: always 0, like some\n"
+	    "                      hardware and QEMU before 9.2\n"
+	    "  -s, --stats         print retired instructions, traps by cause and host time on\n"
+	    "                      stderr\n"
+	    "  -h, --help          show this help\n",
+	    RUN_DEFAULT_MAX_INSNS);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -74,15 +75,15 @@ static void print_stats(const rv_hart *h, double secs)
 		names.used = 0;
 		if (h->irq_counts[i])
 			fprintf(stderr, "  %-36s %" PRIu64 "\n",
-				dec_rv_cause_name(&names, RV_CAUSE_INTERRUPT | i), h->irq_counts[i]);
+				dec_rv_cause_name(&names, RV_CAUSE_INTERRUPT | i),
+				h->irq_counts[i]);
 	}
 }
 
 static int report(emu_result result, const emu_machine *m, const char *program)
 {
 	switch (result) {
-	case EMU_RESULT_PASS:
-		return 0;
+	case EMU_RESULT_PASS: return 0;
 	case EMU_RESULT_FAIL:
 		cli_error("%s: FAIL: test %" PRIu64 " failed", program, m->bus.stop_code);
 		return 1;
@@ -102,9 +103,9 @@ static int report(emu_result result, const emu_machine *m, const char *program)
 static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 {
 	static const struct option longopts[] = {
-		{"machine", required_argument, NULL, 'm'}, {"max-insns", required_argument, NULL, 'n'},
-		{"htinst", required_argument, NULL, 'H'},  {"stats", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
+	    {"machine", required_argument, NULL, 'm'}, {"max-insns", required_argument, NULL, 'n'},
+	    {"htinst", required_argument, NULL, 'H'},  {"stats", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	const char *why;
 	int c;
@@ -115,7 +116,8 @@ static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 		switch (c) {
 		case 'm':
 			if (strcmp(optarg, "bare") != 0) {
-				cli_error("run: --machine '%s': unknown machine (known: bare)", optarg);
+				cli_error("run: --machine '%s': unknown machine (known: bare)",
+					  optarg);
 				return false;
 			}
 			break;
@@ -132,13 +134,12 @@ static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 			} else if (strcmp(optarg, "transformed") == 0) {
 				o->htinst = RV_HTINST_TRANSFORMED;
 			} else {
-				cli_error("run: --htinst '%s': expected transformed or zero", optarg);
+				cli_error("run: --htinst '%s': expected transformed or zero",
+					  optarg);
 				return false;
 			}
 			break;
-		case 's':
-			o->stats = true;
-			break;
+		case 's': o->stats = true; break;
 		case 'h':
 			run_usage(stdout);
 			*status = 0;

@@ -581,8 +581,7 @@ static void a64_derive_next_pc(const a64_facts *f, dec_report *rep)
 		dec_derive(rep, "next_pc", a64_hex(rep, next),
 			   skip == 4 ? "ELR_EL2 + 4 (ESR.IL = 1)" : "ELR_EL2 + 2 (ESR.IL = 0)");
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 

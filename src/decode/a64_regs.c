@@ -211,10 +211,8 @@ static unsigned a64_elr_skip(uint64_t esr)
 	case A64_EC_CP14_MR:
 	case A64_EC_CP14_LS:
 	case A64_EC_CP14_64:
-	case A64_EC_CP10_ID:
-		return dec_bits(esr, 25, 1) ? 4 : 2;
-	default:
-		return 0;
+	case A64_EC_CP10_ID: return dec_bits(esr, 25, 1) ? 4 : 2;
+	default: return 0;
 	}
 }
 

@@ -226,13 +226,11 @@ const char *a64_smccc_arm_vcpu_action(uint32_t id, bool via_smc)
 			     "copies x0-x3 back: the guest talks to the physical firmware."
 			   : "arm_vcpu returns Hypercall{nr = x0, args = x1..x6} to the VMM.";
 	switch (id & A64_PSCI_LAST) {
-	case 0x02:
-		return "arm_vcpu returns CpuDown{_state = x1}.";
+	case 0x02: return "arm_vcpu returns CpuDown{_state = x1}.";
 	case 0x03:
 		return "arm_vcpu returns CpuUp{target_cpu = x1, entry_point = x2, arg = x3}; the "
 		       "VMM must set x0 = 0 (SUCCESS) itself.";
-	case 0x08:
-		return "arm_vcpu returns SystemDown.";
+	case 0x08: return "arm_vcpu returns SystemDown.";
 	default:
 		return via_smc
 			   ? "arm_vcpu forwards it to the real firmware with smc #0: SYSTEM_RESET "

@@ -30,13 +30,13 @@ typedef struct dec_text {
 const char *dec_text_fmt(dec_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define DEC_MAX_FIELDS 160
-#define DEC_MAX_DEPTH 4
+#define DEC_MAX_DEPTH  4
 
 typedef struct dec_field {
 	const char *name;      /* the manual's own name: "EC", "SPV", "VMID" */
 	const char *long_name; /* "Exception Class" */
 	const char *meaning;   /* what this value means, in plain words */
-	uint64_t value;        /* bits [lsb+width-1:lsb] of the register */
+	uint64_t value;	       /* bits [lsb+width-1:lsb] of the register */
 	uint8_t lsb;
 	uint8_t width;
 	uint8_t depth; /* 0 = top-level field; subfields follow their parent with depth + 1 */
@@ -44,7 +44,7 @@ typedef struct dec_field {
 } dec_field;
 
 typedef struct dec_reg {
-	const char *name;    /* display name: "ESR_EL2", "scause" */
+	const char *name; /* display name: "ESR_EL2", "scause" */
 	uint64_t value;
 	const char *summary; /* one line */
 	const char *hint;    /* what a hypervisor does with this value */
@@ -87,8 +87,8 @@ struct dec_regdef {
 	const char *key;     /* identity shared by aliases, used to look values up: "esr" */
 	const char *display; /* shown name: "ESR_EL2" */
 	dec_arch arch;
-	unsigned bits;  /* the value must fit in this many bits (32 or 64) */
-	int variant;    /* decoder-specific: exception level, status-register view, ... */
+	unsigned bits; /* the value must fit in this many bits (32 or 64) */
+	int variant;   /* decoder-specific: exception level, status-register view, ... */
 	dec_reg_fn *decode;
 };
 
@@ -120,7 +120,7 @@ const dec_regdef *dec_ctx_def(const dec_ctx *ctx, const char *key);
 
 /* ---- Derived facts and diagnosis over all given values --------------------------------- */
 
-#define DEC_MAX_DERIVED 32
+#define DEC_MAX_DERIVED	  32
 #define DEC_MAX_DIAGNOSIS 32
 
 typedef struct dec_derived {

@@ -9,12 +9,9 @@
 const char *dec_arch_name(dec_arch arch)
 {
 	switch (arch) {
-	case DEC_ARCH_RISCV64:
-		return "riscv64";
-	case DEC_ARCH_AARCH64:
-		return "aarch64";
-	default:
-		return "none";
+	case DEC_ARCH_RISCV64: return "riscv64";
+	case DEC_ARCH_AARCH64: return "aarch64";
+	default: return "none";
 	}
 }
 

@@ -275,8 +275,7 @@ static const char *rv_vs_interrupt_note(uint64_t code)
 	case 9:
 		return "; in vscause this is the guest's external interrupt (VSEIP, code 10 to the "
 		       "hypervisor)";
-	default:
-		return "";
+	default: return "";
 	}
 }
 

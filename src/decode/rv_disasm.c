@@ -439,37 +439,19 @@ static void put_operands(struct text_out *o, const char *operands, const dec_rv_
 	char csr[32];
 	for (const char *f = operands; *f; f++) {
 		switch (*f) {
-		case 'd':
-			put(o, reg_names[in->rd]);
-			break;
-		case 's':
-			put(o, reg_names[in->rs1]);
-			break;
-		case 't':
-			put(o, reg_names[in->rs2]);
-			break;
-		case 'j':
-			put_decimal(o, in->imm);
-			break;
-		case '>':
-			put_hex(o, (uint32_t)in->imm);
-			break;
-		case 'u':
-			put_hex(o, ((uint32_t)in->imm >> 12) & 0xfffff);
-			break;
-		case 'p':
-			put_hex(o, pc + (uint64_t)(int64_t)in->imm);
-			break;
+		case 'd': put(o, reg_names[in->rd]); break;
+		case 's': put(o, reg_names[in->rs1]); break;
+		case 't': put(o, reg_names[in->rs2]); break;
+		case 'j': put_decimal(o, in->imm); break;
+		case '>': put_hex(o, (uint32_t)in->imm); break;
+		case 'u': put_hex(o, ((uint32_t)in->imm >> 12) & 0xfffff); break;
+		case 'p': put_hex(o, pc + (uint64_t)(int64_t)in->imm); break;
 		case 'c':
 			dec_rv_csr_name(in->csr, csr, sizeof(csr));
 			put(o, csr);
 			break;
-		case 'P':
-			put_fence_set(o, ((uint32_t)in->imm >> 4) & 0xf);
-			break;
-		case 'S':
-			put_fence_set(o, (uint32_t)in->imm & 0xf);
-			break;
+		case 'P': put_fence_set(o, ((uint32_t)in->imm >> 4) & 0xf); break;
+		case 'S': put_fence_set(o, (uint32_t)in->imm & 0xf); break;
 		default: {
 			const char literal[2] = {*f, '\0'};
 			put(o, literal);

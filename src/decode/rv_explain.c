@@ -40,8 +40,9 @@ static void rv_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, co
 	if (dec_rv_disasm(raw, pc, text, sizeof text))
 		r->summary = dec_fmt(r, "%s", text);
 	else
-		r->summary = "not an instruction of RV64IMAC, Zicsr, Zifencei, Zba, Zbb or H: a RISC-V "
-			     "hart without those extensions raises illegal instruction (cause 2)";
+		r->summary =
+		    "not an instruction of RV64IMAC, Zicsr, Zifencei, Zba, Zbb or H: a RISC-V "
+		    "hart without those extensions raises illegal instruction (cause 2)";
 	r->hint = "In a trap this is the instruction at sepc/mepc. When htinst is 0 a hypervisor "
 		  "reads it from guest memory with HLVX.HU (KVM) to emulate an MMIO access.";
 }

@@ -242,14 +242,10 @@ bool rv_tinst_allowed(rv_tinst_kind kind, uint64_t cause)
 	if ((cause & RV_CAUSE_INTERRUPT) || cause >= 64)
 		return false;
 	switch (kind) {
-	case RV_TINST_TRANSFORMED:
-		return transformed >> cause & 1;
-	case RV_TINST_CUSTOM:
-		return custom >> cause & 1;
-	case RV_TINST_PSEUDO:
-		return pseudo >> cause & 1;
-	default:
-		return false;
+	case RV_TINST_TRANSFORMED: return transformed >> cause & 1;
+	case RV_TINST_CUSTOM: return custom >> cause & 1;
+	case RV_TINST_PSEUDO: return pseudo >> cause & 1;
+	default: return false;
 	}
 }
 
@@ -342,18 +338,12 @@ const char *rv_tinst_access_text(dec_text *text, const rv_tinst *t)
 static const char *rv_opcode_name(uint32_t opcode)
 {
 	switch (opcode) {
-	case 0x03:
-		return "LOAD";
-	case 0x07:
-		return "LOAD-FP";
-	case 0x23:
-		return "STORE";
-	case 0x27:
-		return "STORE-FP";
-	case 0x2f:
-		return "AMO";
-	default:
-		return "SYSTEM (HLV/HLVX/HSV)";
+	case 0x03: return "LOAD";
+	case 0x07: return "LOAD-FP";
+	case 0x23: return "STORE";
+	case 0x27: return "STORE-FP";
+	case 0x2f: return "AMO";
+	default: return "SYSTEM (HLV/HLVX/HSV)";
 	}
 }
 

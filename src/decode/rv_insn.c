@@ -319,12 +319,9 @@ static bool decode_op_32(uint32_t raw, dec_rv_insn *out)
 static bool decode_misc_mem(uint32_t raw, dec_rv_insn *out)
 {
 	switch (funct3_of(raw)) {
-	case 0:
-		return emit(out, OP(FENCE), 0, 0, 0, (int32_t)bits(raw, 20, 12));
-	case 1:
-		return emit(out, OP(FENCE_I), 0, 0, 0, 0);
-	default:
-		return false;
+	case 0: return emit(out, OP(FENCE), 0, 0, 0, (int32_t)bits(raw, 20, 12));
+	case 1: return emit(out, OP(FENCE_I), 0, 0, 0, 0);
+	default: return false;
 	}
 }
 
@@ -539,12 +536,9 @@ static bool c_arith(uint32_t raw, const struct c_form *form, dec_rv_insn *out)
 	unsigned rd = c_reg_high(raw);
 	(void)form;
 	switch (bits(raw, 10, 2)) {
-	case 0:
-		return emit(out, OP(SRLI), rd, rd, 0, gather_imm(raw, &imm_ci_shamt));
-	case 1:
-		return emit(out, OP(SRAI), rd, rd, 0, gather_imm(raw, &imm_ci_shamt));
-	case 2:
-		return emit(out, OP(ANDI), rd, rd, 0, gather_imm(raw, &imm_ci));
+	case 0: return emit(out, OP(SRLI), rd, rd, 0, gather_imm(raw, &imm_ci_shamt));
+	case 1: return emit(out, OP(SRAI), rd, rd, 0, gather_imm(raw, &imm_ci_shamt));
+	case 2: return emit(out, OP(ANDI), rd, rd, 0, gather_imm(raw, &imm_ci));
 	default:
 		return emit(out, c_arith_ops[bits(raw, 12, 1)][bits(raw, 5, 2)], rd, rd,
 			    c_reg_low(raw), 0);

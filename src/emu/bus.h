@@ -42,7 +42,7 @@ typedef enum emu_stop {
 } emu_stop;
 
 #define EMU_MAX_DEVICES 16
-#define EMU_MAX_HARTS 8
+#define EMU_MAX_HARTS	8
 
 struct emu_bus {
 	uint8_t *ram;
@@ -59,7 +59,7 @@ struct emu_bus {
 	uint32_t msip;
 	uint64_t mtimecmp[EMU_MAX_HARTS];
 
-	FILE *console; /* UART and HTIF console output; stdout by default */
+	FILE *console;			     /* UART and HTIF console output; stdout by default */
 	uint64_t tohost_addr, fromhost_addr; /* 0 when the program has no HTIF symbols */
 };
 

@@ -56,14 +56,14 @@ static const struct uart_reg_def {
 	uint8_t reset;
 	uint8_t writable;
 } uart_regs[UART_NREGS] = {
-	[UART_RBR_THR] = {0x00, 0x00},
-	[UART_IER] = {0x00, 0x0f},
-	[UART_IIR_FCR] = {UART_IIR_NO_INT, 0x00},
-	[UART_LCR] = {0x00, 0xff},
-	[UART_MCR] = {0x00, 0x1f},
-	[UART_LSR] = {UART_LSR_THRE | UART_LSR_TEMT, 0x00},
-	[UART_MSR] = {UART_MSR_READY, 0x00},
-	[UART_SCR] = {0x00, 0xff},
+    [UART_RBR_THR] = {0x00, 0x00},
+    [UART_IER] = {0x00, 0x0f},
+    [UART_IIR_FCR] = {UART_IIR_NO_INT, 0x00},
+    [UART_LCR] = {0x00, 0xff},
+    [UART_MCR] = {0x00, 0x1f},
+    [UART_LSR] = {UART_LSR_THRE | UART_LSR_TEMT, 0x00},
+    [UART_MSR] = {UART_MSR_READY, 0x00},
+    [UART_SCR] = {0x00, 0xff},
 };
 
 struct uart16550 {
@@ -84,18 +84,12 @@ static bool uart_read(emu_device *dev, uint64_t off, unsigned len, uint64_t *val
 	if (len != 1 || off >= UART_NREGS)
 		return false;
 	switch (off) {
-	case UART_RBR_THR:
-		*val = uart_dlab(u) ? u->dll : 0;
-		break;
-	case UART_IER:
-		*val = uart_dlab(u) ? u->dlm : u->reg[UART_IER];
-		break;
+	case UART_RBR_THR: *val = uart_dlab(u) ? u->dll : 0; break;
+	case UART_IER: *val = uart_dlab(u) ? u->dlm : u->reg[UART_IER]; break;
 	case UART_IIR_FCR:
 		*val = UART_IIR_NO_INT | (u->fcr & UART_FCR_ENABLE ? UART_IIR_FIFO_ON : 0);
 		break;
-	default:
-		*val = u->reg[off];
-		break;
+	default: *val = u->reg[off]; break;
 	}
 	return true;
 }
@@ -132,13 +126,13 @@ emu_device *emu_add_uart16550(emu_bus *bus, uint64_t base)
 	u->dll = UART_DLL_RESET;
 
 	const emu_device dev = {
-		.name = "uart16550",
-		.base = base,
-		.size = UART_SIZE,
-		.read = uart_read,
-		.write = uart_write,
-		.state = u,
-		.release = release_state,
+	    .name = "uart16550",
+	    .base = base,
+	    .size = UART_SIZE,
+	    .read = uart_read,
+	    .write = uart_write,
+	    .state = u,
+	    .release = release_state,
 	};
 	emu_device *added = emu_bus_add(bus, &dev);
 	if (!added)
@@ -233,11 +227,11 @@ static bool clint_write(emu_device *dev, uint64_t off, unsigned len, uint64_t va
 emu_device *emu_add_clint(emu_bus *bus, uint64_t base)
 {
 	const emu_device dev = {
-		.name = "clint",
-		.base = base,
-		.size = CLINT_SIZE,
-		.read = clint_read,
-		.write = clint_write,
+	    .name = "clint",
+	    .base = base,
+	    .size = CLINT_SIZE,
+	    .read = clint_read,
+	    .write = clint_write,
 	};
 	return emu_bus_add(bus, &dev);
 }
@@ -288,11 +282,11 @@ static bool finisher_write(emu_device *dev, uint64_t off, unsigned len, uint64_t
 emu_device *emu_add_test_finisher(emu_bus *bus, uint64_t base)
 {
 	const emu_device dev = {
-		.name = "test-finisher",
-		.base = base,
-		.size = FINISHER_SIZE,
-		.read = finisher_read,
-		.write = finisher_write,
+	    .name = "test-finisher",
+	    .base = base,
+	    .size = FINISHER_SIZE,
+	    .read = finisher_read,
+	    .write = finisher_write,
 	};
 	return emu_bus_add(bus, &dev);
 }
@@ -361,16 +355,12 @@ static void htif_syscall(emu_bus *bus, uint64_t tohost, uint64_t magic)
 	for (unsigned i = 0; i < HTIF_MAGIC_WORDS; i++)
 		ram_load64(bus, magic + UINT64_C(8) * i, &args[i]);
 	switch (args[0]) {
-	case GUEST_SYS_WRITE:
-		result = htif_sys_write(bus, args[1], args[2], args[3]);
-		break;
+	case GUEST_SYS_WRITE: result = htif_sys_write(bus, args[1], args[2], args[3]); break;
 	case GUEST_SYS_EXIT:
 		htif_exit(bus, args[1]);
 		result = 0;
 		break;
-	default:
-		result = (uint64_t)-GUEST_ENOSYS;
-		break;
+	default: result = (uint64_t)-GUEST_ENOSYS; break;
 	}
 	ram_store64(bus, magic, result);
 	if (bus->fromhost_addr)

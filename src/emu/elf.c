@@ -16,41 +16,41 @@
 #define ELF_MAX_PHDRS 256
 
 /* ELF64 structure sizes and field offsets (System V gABI). */
-#define EHDR_SIZE	64
-#define EH_TYPE		16
-#define EH_MACHINE	18
-#define EH_VERSION	20
-#define EH_ENTRY	24
-#define EH_PHOFF	32
-#define EH_SHOFF	40
-#define EH_EHSIZE	52
-#define EH_PHENTSIZE	54
-#define EH_PHNUM	56
-#define EH_SHENTSIZE	58
-#define EH_SHNUM	60
+#define EHDR_SIZE    64
+#define EH_TYPE	     16
+#define EH_MACHINE   18
+#define EH_VERSION   20
+#define EH_ENTRY     24
+#define EH_PHOFF     32
+#define EH_SHOFF     40
+#define EH_EHSIZE    52
+#define EH_PHENTSIZE 54
+#define EH_PHNUM     56
+#define EH_SHENTSIZE 58
+#define EH_SHNUM     60
 
-#define PHDR_SIZE	56
-#define PH_TYPE		0
-#define PH_FLAGS	4
-#define PH_OFFSET	8
-#define PH_VADDR	16
-#define PH_PADDR	24
-#define PH_FILESZ	32
-#define PH_MEMSZ	40
+#define PHDR_SIZE 56
+#define PH_TYPE	  0
+#define PH_FLAGS  4
+#define PH_OFFSET 8
+#define PH_VADDR  16
+#define PH_PADDR  24
+#define PH_FILESZ 32
+#define PH_MEMSZ  40
 
-#define SHDR_SIZE	64
-#define SH_TYPE		4
-#define SH_OFFSET	24
-#define SH_SIZE		32
-#define SH_LINK		40
-#define SH_ENTSIZE	56
+#define SHDR_SIZE  64
+#define SH_TYPE	   4
+#define SH_OFFSET  24
+#define SH_SIZE	   32
+#define SH_LINK	   40
+#define SH_ENTSIZE 56
 
-#define SYM_SIZE	24
-#define ST_NAME		0
-#define ST_INFO		4
-#define ST_SHNDX	6
-#define ST_VALUE	8
-#define ST_SIZE		16
+#define SYM_SIZE 24
+#define ST_NAME	 0
+#define ST_INFO	 4
+#define ST_SHNDX 6
+#define ST_VALUE 8
+#define ST_SIZE	 16
 
 struct elf_header {
 	uint16_t type;
@@ -144,15 +144,9 @@ static const struct machine_name {
 	const char *article;
 	const char *name;
 } machine_names[] = {
-	{EM_RISCV, "a", "RISC-V"},
-	{EM_AARCH64, "an", "AArch64"},
-	{EM_X86_64, "an", "x86-64"},
-	{EM_386, "an", "x86"},
-	{EM_ARM, "an", "ARM"},
-	{EM_PPC64, "a", "PowerPC64"},
-	{EM_MIPS, "a", "MIPS"},
-	{EM_S390, "an", "s390"},
-	{EM_LOONGARCH, "a", "LoongArch"},
+    {EM_RISCV, "a", "RISC-V"}, {EM_AARCH64, "an", "AArch64"}, {EM_X86_64, "an", "x86-64"},
+    {EM_386, "an", "x86"},     {EM_ARM, "an", "ARM"},	      {EM_PPC64, "a", "PowerPC64"},
+    {EM_MIPS, "a", "MIPS"},    {EM_S390, "an", "s390"},	      {EM_LOONGARCH, "a", "LoongArch"},
 };
 
 static const struct machine_name *machine_lookup(uint16_t machine)
@@ -203,19 +197,14 @@ static void read_header(struct loader *ld)
 static bool check_type(struct loader *ld)
 {
 	switch (ld->eh.type) {
-	case ET_EXEC:
-		return true;
+	case ET_EXEC: return true;
 	case ET_DYN:
 		return fail(ld, "position-independent executables are not supported; "
 				"link with -static -no-pie");
-	case ET_REL:
-		return fail(ld, "is a relocatable object (ET_REL), not an executable");
-	case ET_CORE:
-		return fail(ld, "is a core dump (ET_CORE), not an executable");
-	case ET_NONE:
-		return fail(ld, "has no file type (ET_NONE), not an executable");
-	default:
-		return fail(ld, "unknown ELF file type 0x%x", ld->eh.type);
+	case ET_REL: return fail(ld, "is a relocatable object (ET_REL), not an executable");
+	case ET_CORE: return fail(ld, "is a core dump (ET_CORE), not an executable");
+	case ET_NONE: return fail(ld, "has no file type (ET_NONE), not an executable");
+	default: return fail(ld, "unknown ELF file type 0x%x", ld->eh.type);
 	}
 }
 
@@ -285,18 +274,18 @@ static bool read_phdr(struct loader *ld, unsigned i)
 		return true;
 
 	struct elf_segment s = {
-		.index = i,
-		.flags = le32(p + PH_FLAGS),
-		.offset = le64(p + PH_OFFSET),
-		.vaddr = le64(p + PH_VADDR),
-		.paddr = le64(p + PH_PADDR),
-		.filesz = le64(p + PH_FILESZ),
-		.memsz = le64(p + PH_MEMSZ),
+	    .index = i,
+	    .flags = le32(p + PH_FLAGS),
+	    .offset = le64(p + PH_OFFSET),
+	    .vaddr = le64(p + PH_VADDR),
+	    .paddr = le64(p + PH_PADDR),
+	    .filesz = le64(p + PH_FILESZ),
+	    .memsz = le64(p + PH_MEMSZ),
 	};
 	if (s.filesz > s.memsz)
-		return fail(ld, "program header %u: file size 0x%" PRIx64
-				" exceeds memory size 0x%" PRIx64,
-			    i, s.filesz, s.memsz);
+		return fail(
+		    ld, "program header %u: file size 0x%" PRIx64 " exceeds memory size 0x%" PRIx64,
+		    i, s.filesz, s.memsz);
 	snprintf(what, sizeof(what), "program header %u: file range", i);
 	if (!check_file_range(ld, what, s.offset, s.filesz))
 		return false;
@@ -317,8 +306,9 @@ static bool check_segment_memory(struct loader *ld)
 		struct elf_segment *s = &ld->segments[i];
 		s->addr = use_vaddr ? s->vaddr : s->paddr;
 		if (!emu_ram_ptr(bus, s->addr, s->memsz))
-			return fail(ld, "program header %u: memory range 0x%" PRIx64 "+0x%" PRIx64
-					" lies outside RAM 0x%" PRIx64 "+0x%" PRIx64,
+			return fail(ld,
+				    "program header %u: memory range 0x%" PRIx64 "+0x%" PRIx64
+				    " lies outside RAM 0x%" PRIx64 "+0x%" PRIx64,
 				    s->index, s->addr, s->memsz, bus->ram_base, bus->ram_size);
 	}
 	return true;
@@ -417,8 +407,8 @@ static bool find_symtab(struct loader *ld, struct elf_section *symtab, struct el
 		return fail(ld, "section %u: symbol entry size %" PRIu64 ", expected %u", i,
 			    symtab->entsize, SYM_SIZE);
 	if (symtab->size % SYM_SIZE)
-		return fail(ld, "section %u: symbol table size 0x%" PRIx64
-				" is not a multiple of %u",
+		return fail(ld,
+			    "section %u: symbol table size 0x%" PRIx64 " is not a multiple of %u",
 			    i, symtab->size, SYM_SIZE);
 	if (!check_section_range(ld, i, symtab))
 		return false;
@@ -465,10 +455,10 @@ static bool add_symbol(struct loader *ld, const uint8_t *sym, const char *name)
 	if (!copy)
 		return fail(ld, "out of memory reading symbols");
 	ld->symbols[ld->nsymbols++] = (emu_symbol){
-		.name = copy,
-		.value = le64(sym + ST_VALUE),
-		.size = le64(sym + ST_SIZE),
-		.is_func = ELF64_ST_TYPE(sym[ST_INFO]) == STT_FUNC,
+	    .name = copy,
+	    .value = le64(sym + ST_VALUE),
+	    .size = le64(sym + ST_SIZE),
+	    .is_func = ELF64_ST_TYPE(sym[ST_INFO]) == STT_FUNC,
 	};
 	return true;
 }
@@ -495,13 +485,15 @@ static bool read_symbols(struct loader *ld)
 		const uint8_t *sym = ld->image + symtab.offset + i * SYM_SIZE;
 		uint32_t name_off = le32(sym + ST_NAME);
 		if (name_off >= strtab.size)
-			return fail(ld, "symbol %" PRIu64 ": name offset 0x%" PRIx32
-					" lies outside the 0x%" PRIx64 "-byte string table",
+			return fail(ld,
+				    "symbol %" PRIu64 ": name offset 0x%" PRIx32
+				    " lies outside the 0x%" PRIx64 "-byte string table",
 				    i, name_off, strtab.size);
 		const char *name = strings + name_off;
 		if (!memchr(name, '\0', strtab.size - name_off))
-			return fail(ld, "symbol %" PRIu64 ": name runs past the end of the string"
-					" table",
+			return fail(ld,
+				    "symbol %" PRIu64 ": name runs past the end of the string"
+				    " table",
 				    i);
 		if (symbol_wanted(sym, name) && !add_symbol(ld, sym, name))
 			return false;
@@ -557,10 +549,10 @@ bool emu_elf_load_mem(emu_bus *bus, const uint8_t *image, size_t size, uint16_t 
 	if (ok) {
 		copy_segments(ld);
 		*elf = (emu_elf){
-			.entry = ld->eh.entry,
-			.machine = ld->eh.machine,
-			.nsymbols = ld->nsymbols,
-			.symbols = ld->symbols,
+		    .entry = ld->eh.entry,
+		    .machine = ld->eh.machine,
+		    .nsymbols = ld->nsymbols,
+		    .symbols = ld->symbols,
 		};
 		bus->tohost_addr = symbol_value(elf, "tohost");
 		bus->fromhost_addr = symbol_value(elf, "fromhost");

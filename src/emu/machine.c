@@ -44,10 +44,8 @@ emu_result emu_machine_run(emu_machine *m, uint64_t max_insns)
 	switch (stop) {
 	case RV_STOP_MACHINE:
 		return m->bus.stop == EMU_STOP_PASS ? EMU_RESULT_PASS : EMU_RESULT_FAIL;
-	case RV_STOP_WFI:
-		return EMU_RESULT_WAITING;
-	default:
-		return EMU_RESULT_BUDGET;
+	case RV_STOP_WFI: return EMU_RESULT_WAITING;
+	default: return EMU_RESULT_BUDGET;
 	}
 }
 

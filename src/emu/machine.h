@@ -8,8 +8,8 @@
 /* The bare machine's memory map (the same as QEMU's virt for these devices). */
 #define EMU_BARE_RAM_BASE UINT64_C(0x80000000)
 #define EMU_BARE_RAM_SIZE (UINT64_C(128) << 20)
-#define EMU_BARE_CLINT UINT64_C(0x2000000)
-#define EMU_BARE_UART UINT64_C(0x10000000)
+#define EMU_BARE_CLINT	  UINT64_C(0x2000000)
+#define EMU_BARE_UART	  UINT64_C(0x10000000)
 #define EMU_BARE_FINISHER UINT64_C(0x100000)
 
 typedef struct emu_machine {

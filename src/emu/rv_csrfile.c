@@ -6,48 +6,48 @@
 #include "emu/rv_hart.h"
 
 /* mstatus bits */
-#define MS_SIE (UINT64_C(1) << 1)
-#define MS_MIE (UINT64_C(1) << 3)
+#define MS_SIE	(UINT64_C(1) << 1)
+#define MS_MIE	(UINT64_C(1) << 3)
 #define MS_SPIE (UINT64_C(1) << 5)
 #define MS_MPIE (UINT64_C(1) << 7)
-#define MS_SPP (UINT64_C(1) << 8)
-#define MS_MPP (UINT64_C(3) << 11)
+#define MS_SPP	(UINT64_C(1) << 8)
+#define MS_MPP	(UINT64_C(3) << 11)
 #define MS_MPRV (UINT64_C(1) << 17)
-#define MS_SUM (UINT64_C(1) << 18)
-#define MS_MXR (UINT64_C(1) << 19)
-#define MS_TVM (UINT64_C(1) << 20)
-#define MS_TW (UINT64_C(1) << 21)
-#define MS_TSR (UINT64_C(1) << 22)
-#define MS_UXL (UINT64_C(3) << 32)
-#define MS_SXL (UINT64_C(3) << 34)
-#define MS_GVA (UINT64_C(1) << 38)
-#define MS_MPV (UINT64_C(1) << 39)
+#define MS_SUM	(UINT64_C(1) << 18)
+#define MS_MXR	(UINT64_C(1) << 19)
+#define MS_TVM	(UINT64_C(1) << 20)
+#define MS_TW	(UINT64_C(1) << 21)
+#define MS_TSR	(UINT64_C(1) << 22)
+#define MS_UXL	(UINT64_C(3) << 32)
+#define MS_SXL	(UINT64_C(3) << 34)
+#define MS_GVA	(UINT64_C(1) << 38)
+#define MS_MPV	(UINT64_C(1) << 39)
 
-#define MSTATUS_WRITABLE                                                                          \
+#define MSTATUS_WRITABLE                                                                           \
 	(MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_MPRV | MS_SUM | MS_MXR |       \
 	 MS_TVM | MS_TW | MS_TSR | MS_GVA | MS_MPV)
-#define SSTATUS_VIEW (MS_SIE | MS_SPIE | MS_SPP | MS_SUM | MS_MXR | MS_UXL)
+#define SSTATUS_VIEW	 (MS_SIE | MS_SPIE | MS_SPP | MS_SUM | MS_MXR | MS_UXL)
 #define SSTATUS_WRITABLE (MS_SIE | MS_SPIE | MS_SPP | MS_SUM | MS_MXR)
-#define XLEN64_FIELDS (UINT64_C(2) << 32 | UINT64_C(2) << 34) /* UXL = SXL = 64-bit */
+#define XLEN64_FIELDS	 (UINT64_C(2) << 32 | UINT64_C(2) << 34) /* UXL = SXL = 64-bit */
 
 /* hstatus bits */
-#define HS_GVA (UINT64_C(1) << 6)
-#define HS_SPV (UINT64_C(1) << 7)
-#define HS_SPVP (UINT64_C(1) << 8)
-#define HS_HU (UINT64_C(1) << 9)
-#define HS_VTVM (UINT64_C(1) << 20)
-#define HS_VTW (UINT64_C(1) << 21)
-#define HS_VTSR (UINT64_C(1) << 22)
-#define HS_VSXL (UINT64_C(3) << 32)
+#define HS_GVA		 (UINT64_C(1) << 6)
+#define HS_SPV		 (UINT64_C(1) << 7)
+#define HS_SPVP		 (UINT64_C(1) << 8)
+#define HS_HU		 (UINT64_C(1) << 9)
+#define HS_VTVM		 (UINT64_C(1) << 20)
+#define HS_VTW		 (UINT64_C(1) << 21)
+#define HS_VTSR		 (UINT64_C(1) << 22)
+#define HS_VSXL		 (UINT64_C(3) << 32)
 #define HSTATUS_WRITABLE (HS_GVA | HS_SPV | HS_SPVP | HS_HU | HS_VTVM | HS_VTW | HS_VTSR)
 
 /* interrupt bits */
 #define IRQ_BIT(n) (UINT64_C(1) << (n))
-#define VS_IRQS (IRQ_BIT(RV_IRQ_VSSI) | IRQ_BIT(RV_IRQ_VSTI) | IRQ_BIT(RV_IRQ_VSEI))
-#define S_IRQS (IRQ_BIT(RV_IRQ_SSI) | IRQ_BIT(RV_IRQ_STI) | IRQ_BIT(RV_IRQ_SEI))
-#define M_IRQS (IRQ_BIT(RV_IRQ_MSI) | IRQ_BIT(RV_IRQ_MTI) | IRQ_BIT(RV_IRQ_MEI))
+#define VS_IRQS	   (IRQ_BIT(RV_IRQ_VSSI) | IRQ_BIT(RV_IRQ_VSTI) | IRQ_BIT(RV_IRQ_VSEI))
+#define S_IRQS	   (IRQ_BIT(RV_IRQ_SSI) | IRQ_BIT(RV_IRQ_STI) | IRQ_BIT(RV_IRQ_SEI))
+#define M_IRQS	   (IRQ_BIT(RV_IRQ_MSI) | IRQ_BIT(RV_IRQ_MTI) | IRQ_BIT(RV_IRQ_MEI))
 /* GEILEN = 0: no guest external interrupt lines, so SGEIE/SGEIP are read-only zero. */
-#define MIE_WRITABLE (S_IRQS | VS_IRQS | M_IRQS)
+#define MIE_WRITABLE	 (S_IRQS | VS_IRQS | M_IRQS)
 #define MIDELEG_READ_ONE VS_IRQS
 
 /* Exceptions M may delegate to HS, and HS to VS (hedeleg read-only zero: 9-11, 16, 20-23). */
@@ -58,10 +58,10 @@
 #define ENVCFG_ADUE (UINT64_C(1) << 61)
 #define ENVCFG_STCE (UINT64_C(1) << 63)
 
-#define ATP_MODE_SHIFT 60
+#define ATP_MODE_SHIFT	   60
 #define SATP_ASID_PPN_MASK ((UINT64_C(1) << 60) - 1) /* ASID 16 bits + PPN 44 bits */
-#define HGATP_VMID_MASK (UINT64_C(0x3fff) << 44)
-#define HGATP_PPN_MASK ((UINT64_C(1) << 44) - 4) /* 16 KiB root: PPN[1:0] read as zero */
+#define HGATP_VMID_MASK	   (UINT64_C(0x3fff) << 44)
+#define HGATP_PPN_MASK	   ((UINT64_C(1) << 44) - 4) /* 16 KiB root: PPN[1:0] read as zero */
 
 uint64_t rv_mip(const rv_hart *h)
 {
@@ -167,28 +167,17 @@ static unsigned special_check(const rv_hart *h, unsigned csr)
 static unsigned vs_alias(unsigned csr)
 {
 	switch (csr) {
-	case RV_CSR_SSTATUS:
-		return RV_CSR_VSSTATUS;
-	case RV_CSR_SIE:
-		return RV_CSR_VSIE;
-	case RV_CSR_STVEC:
-		return RV_CSR_VSTVEC;
-	case RV_CSR_SSCRATCH:
-		return RV_CSR_VSSCRATCH;
-	case RV_CSR_SEPC:
-		return RV_CSR_VSEPC;
-	case RV_CSR_SCAUSE:
-		return RV_CSR_VSCAUSE;
-	case RV_CSR_STVAL:
-		return RV_CSR_VSTVAL;
-	case RV_CSR_SIP:
-		return RV_CSR_VSIP;
-	case RV_CSR_SATP:
-		return RV_CSR_VSATP;
-	case RV_CSR_STIMECMP:
-		return RV_CSR_VSTIMECMP;
-	default:
-		return csr;
+	case RV_CSR_SSTATUS: return RV_CSR_VSSTATUS;
+	case RV_CSR_SIE: return RV_CSR_VSIE;
+	case RV_CSR_STVEC: return RV_CSR_VSTVEC;
+	case RV_CSR_SSCRATCH: return RV_CSR_VSSCRATCH;
+	case RV_CSR_SEPC: return RV_CSR_VSEPC;
+	case RV_CSR_SCAUSE: return RV_CSR_VSCAUSE;
+	case RV_CSR_STVAL: return RV_CSR_VSTVAL;
+	case RV_CSR_SIP: return RV_CSR_VSIP;
+	case RV_CSR_SATP: return RV_CSR_VSATP;
+	case RV_CSR_STIMECMP: return RV_CSR_VSTIMECMP;
+	default: return csr;
 	}
 }
 
@@ -203,14 +192,10 @@ static uint64_t vs_view(uint64_t bits, uint64_t hideleg)
 static uint64_t counter_value(const rv_hart *h, unsigned csr)
 {
 	switch (csr & 31) {
-	case 0:
-		return h->icount + h->mcycle_offset;
-	case 1:
-		return rv_time(h) + (h->virt ? h->htimedelta : 0);
-	case 2:
-		return h->icount + h->minstret_offset;
-	default:
-		return 0; /* hpmcounter3..31: no events are counted */
+	case 0: return h->icount + h->mcycle_offset;
+	case 1: return rv_time(h) + (h->virt ? h->htimedelta : 0);
+	case 2: return h->icount + h->minstret_offset;
+	default: return 0; /* hpmcounter3..31: no events are counted */
 	}
 }
 
@@ -218,15 +203,9 @@ bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 {
 	uint64_t mip = rv_mip(h);
 	switch (csr) {
-	case RV_CSR_SSTATUS:
-		*val = (h->mstatus & SSTATUS_VIEW);
-		return true;
-	case RV_CSR_SIE:
-		*val = h->mie & h->mideleg & ~h->hideleg & (S_IRQS);
-		return true;
-	case RV_CSR_SIP:
-		*val = mip & h->mideleg & (S_IRQS);
-		return true;
+	case RV_CSR_SSTATUS: *val = (h->mstatus & SSTATUS_VIEW); return true;
+	case RV_CSR_SIE: *val = h->mie & h->mideleg & ~h->hideleg & (S_IRQS); return true;
+	case RV_CSR_SIP: *val = mip & h->mideleg & (S_IRQS); return true;
 	case RV_CSR_STVEC: *val = h->stvec; return true;
 	case RV_CSR_SCOUNTEREN: *val = h->scounteren; return true;
 	case RV_CSR_SENVCFG: *val = h->senvcfg; return true;
@@ -283,8 +262,7 @@ bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 	case RV_CSR_MHARTID: *val = h->hartid; return true;
 	case RV_CSR_MCYCLE: *val = h->icount + h->mcycle_offset; return true;
 	case RV_CSR_MINSTRET: *val = h->icount + h->minstret_offset; return true;
-	default:
-		break;
+	default: break;
 	}
 	if (csr >= RV_CSR_CYCLE && csr <= RV_CSR_HPMCOUNTER31) {
 		*val = counter_value(h, csr);
@@ -369,7 +347,8 @@ static unsigned poke(rv_hart *h, unsigned csr, uint64_t val)
 {
 	switch (csr) {
 	case RV_CSR_SSTATUS:
-		h->mstatus = legal_mstatus(h->mstatus, with_bits(h->mstatus, val, SSTATUS_WRITABLE));
+		h->mstatus =
+		    legal_mstatus(h->mstatus, with_bits(h->mstatus, val, SSTATUS_WRITABLE));
 		return RV_CSR_EFFECT_IRQ | RV_CSR_EFFECT_REGIME;
 	case RV_CSR_SIE:
 		h->mie = with_bits(h->mie, val, h->mideleg & ~h->hideleg & S_IRQS);
@@ -408,9 +387,7 @@ static unsigned poke(rv_hart *h, unsigned csr, uint64_t val)
 		return RV_CSR_EFFECT_REGIME;
 	case RV_CSR_HEDELEG: h->hedeleg = val & HEDELEG_WRITABLE; return 0;
 	case RV_CSR_HIDELEG: h->hideleg = val & VS_IRQS; return RV_CSR_EFFECT_IRQ;
-	case RV_CSR_HIE:
-		h->mie = with_bits(h->mie, val, VS_IRQS);
-		return RV_CSR_EFFECT_IRQ;
+	case RV_CSR_HIE: h->mie = with_bits(h->mie, val, VS_IRQS); return RV_CSR_EFFECT_IRQ;
 	case RV_CSR_HIP:
 		h->hvip = with_bits(h->hvip, val, IRQ_BIT(RV_IRQ_VSSI));
 		return RV_CSR_EFFECT_IRQ;
@@ -453,8 +430,7 @@ static unsigned poke(rv_hart *h, unsigned csr, uint64_t val)
 	 * already counted in icount + 1. */
 	case RV_CSR_MCYCLE: h->mcycle_offset = val - (h->icount + 1); return 0;
 	case RV_CSR_MINSTRET: h->minstret_offset = val - (h->icount + 1); return 0;
-	default:
-		break;
+	default: break;
 	}
 	if (csr >= RV_CSR_PMPCFG0 && csr <= RV_CSR_PMPCFG0 + 15)
 		h->pmpcfg[csr - RV_CSR_PMPCFG0] = val;
@@ -510,9 +486,9 @@ unsigned rv_csr_op(rv_hart *h, unsigned csr, rv_csr_kind kind, uint64_t operand,
 		*old = cur;
 	if (!writes)
 		return 0;
-	uint64_t next = kind == RV_CSR_SWAP ? operand
-		      : kind == RV_CSR_SET  ? cur | operand
-					    : cur & ~operand;
+	uint64_t next = kind == RV_CSR_SWAP  ? operand
+			: kind == RV_CSR_SET ? cur | operand
+					     : cur & ~operand;
 	*effects = poke(h, target, next);
 	return 0;
 }

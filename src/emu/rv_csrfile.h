@@ -88,7 +88,7 @@ enum { RV_ATP_BARE = 0, RV_ATP_SV39 = 8, RV_ATP_SV48 = 9 };
 typedef enum rv_csr_kind { RV_CSR_SWAP, RV_CSR_SET, RV_CSR_CLEAR } rv_csr_kind;
 
 /* What a CSR write changed beyond the CSR itself. */
-#define RV_CSR_EFFECT_IRQ 1u    /* interrupt enables or pending bits: recheck interrupts */
+#define RV_CSR_EFFECT_IRQ    1u /* interrupt enables or pending bits: recheck interrupts */
 #define RV_CSR_EFFECT_REGIME 2u /* translation or permission state: new regime ids */
 
 struct rv_hart;

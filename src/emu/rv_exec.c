@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define likely(c) __builtin_expect(!!(c), 1)
+#define likely(c)   __builtin_expect(!!(c), 1)
 #define unlikely(c) __builtin_expect(!!(c), 0)
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -14,12 +14,12 @@
 
 #define RV_X_SINK 32 /* decoded rd = 0 writes here, so x0 stays zero without a check */
 
-#define MS_TVM (UINT64_C(1) << 20)
-#define MS_TW (UINT64_C(1) << 21)
-#define HS_HU (UINT64_C(1) << 9)
+#define MS_TVM	(UINT64_C(1) << 20)
+#define MS_TW	(UINT64_C(1) << 21)
+#define HS_HU	(UINT64_C(1) << 9)
 #define HS_SPVP (UINT64_C(1) << 8)
 #define HS_VTVM (UINT64_C(1) << 20)
-#define HS_VTW (UINT64_C(1) << 21)
+#define HS_VTW	(UINT64_C(1) << 21)
 
 /* ---- arithmetic the spec defines for corner cases ---- */
 
@@ -195,7 +195,8 @@ static bool atomic_op(rv_hart *h, const dec_rv_insn *d, uint64_t *result)
 	bool lr = d->op == DEC_RV_OP_LR_W || d->op == DEC_RV_OP_LR_D;
 	bool sc = d->op == DEC_RV_OP_SC_W || d->op == DEC_RV_OP_SC_D;
 	if (va & (len - 1)) {
-		rv_raise(h, lr ? RV_EXC_LOAD_MISALIGNED : RV_EXC_STORE_MISALIGNED, va, 0, 0, h->virt);
+		rv_raise(h, lr ? RV_EXC_LOAD_MISALIGNED : RV_EXC_STORE_MISALIGNED, va, 0, 0,
+			 h->virt);
 		return false;
 	}
 	if (lr) {
@@ -238,19 +239,19 @@ static bool hyper_access(rv_hart *h, const dec_rv_insn *d)
 		uint8_t len;
 		bool sign, store, exec;
 	} shape[DEC_RV_OP_COUNT] = {
-		[DEC_RV_OP_HLV_B] = {1, true, false, false},
-		[DEC_RV_OP_HLV_BU] = {1, false, false, false},
-		[DEC_RV_OP_HLV_H] = {2, true, false, false},
-		[DEC_RV_OP_HLV_HU] = {2, false, false, false},
-		[DEC_RV_OP_HLVX_HU] = {2, false, false, true},
-		[DEC_RV_OP_HLV_W] = {4, true, false, false},
-		[DEC_RV_OP_HLVX_WU] = {4, false, false, true},
-		[DEC_RV_OP_HLV_WU] = {4, false, false, false},
-		[DEC_RV_OP_HLV_D] = {8, false, false, false},
-		[DEC_RV_OP_HSV_B] = {1, false, true, false},
-		[DEC_RV_OP_HSV_H] = {2, false, true, false},
-		[DEC_RV_OP_HSV_W] = {4, false, true, false},
-		[DEC_RV_OP_HSV_D] = {8, false, true, false},
+	    [DEC_RV_OP_HLV_B] = {1, true, false, false},
+	    [DEC_RV_OP_HLV_BU] = {1, false, false, false},
+	    [DEC_RV_OP_HLV_H] = {2, true, false, false},
+	    [DEC_RV_OP_HLV_HU] = {2, false, false, false},
+	    [DEC_RV_OP_HLVX_HU] = {2, false, false, true},
+	    [DEC_RV_OP_HLV_W] = {4, true, false, false},
+	    [DEC_RV_OP_HLVX_WU] = {4, false, false, true},
+	    [DEC_RV_OP_HLV_WU] = {4, false, false, false},
+	    [DEC_RV_OP_HLV_D] = {8, false, false, false},
+	    [DEC_RV_OP_HSV_B] = {1, false, true, false},
+	    [DEC_RV_OP_HSV_H] = {2, false, true, false},
+	    [DEC_RV_OP_HSV_W] = {4, false, true, false},
+	    [DEC_RV_OP_HSV_D] = {8, false, true, false},
 	};
 	rv_xlate xl = {(h->hstatus & HS_SPVP) ? RV_PRIV_S : RV_PRIV_U, true, shape[d->op].exec};
 	uint64_t va = h->x[d->rs1], val;
@@ -264,7 +265,8 @@ static bool hyper_access(rv_hart *h, const dec_rv_insn *d)
 	}
 	if (!shape[d->op].store) {
 		unsigned shift = 64 - 8 * len;
-		h->x[d->rd] = shape[d->op].sign ? (uint64_t)((int64_t)(val << shift) >> shift) : val;
+		h->x[d->rd] =
+		    shape[d->op].sign ? (uint64_t)((int64_t)(val << shift) >> shift) : val;
 	}
 	return true;
 }

@@ -13,10 +13,9 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 {
 #define RV_LABEL(name, mnemonic) [DEC_RV_OP_##name] = &&op_##name,
 	static const void *const labels[RV_OP_TOTAL] = {
-		DEC_RV_OPS(RV_LABEL)[RV_OP_PAGE_END] = &&op_PAGE_END,
-		[RV_OP_CROSS] = &&op_CROSS,
+	    DEC_RV_OPS(RV_LABEL)[RV_OP_PAGE_END] = &&op_PAGE_END, [RV_OP_CROSS] = &&op_CROSS,
 #define RV_C_LABEL(name) [RV_OP_C_##name] = &&op_C_##name,
-		RV_COMPRESSED_OPS(RV_C_LABEL)
+	    RV_COMPRESSED_OPS(RV_C_LABEL)
 #undef RV_C_LABEL
 	};
 #undef RV_LABEL
@@ -29,7 +28,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 	rv_fault fault;
 
 #define SLOT_BYTES_PER_CODE_BYTE (sizeof(dec_rv_insn) / 2)
-#define PC() (pc_bias + (uint64_t)((uintptr_t)rec / SLOT_BYTES_PER_CODE_BYTE))
+#define PC()			 (pc_bias + (uint64_t)((uintptr_t)rec / SLOT_BYTES_PER_CODE_BYTE))
 #define SET_PAGE(first, va, size)                                                                  \
 	do {                                                                                       \
 		recs = (first);                                                                    \
@@ -40,9 +39,9 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 /* Every handler knows its instruction's length: LEN_ is 4 below, and 2 in the section of
  * compressed variants at the end, so stepping to the next slot is a constant add rather
  * than a load of rec->len that each instruction would wait for. */
-#define LEN_ 4
-#define NEXT_PC() (PC() + LEN_)
-#define SYNC() (h->icount = icount, h->pc = PC())
+#define LEN_	   4
+#define NEXT_PC()  (PC() + LEN_)
+#define SYNC()	   (h->icount = icount, h->pc = PC())
 #define DISPATCH() goto *labels[rec->op]
 #if RV_EXEC_STEP
 #define NEXT()                                                                                     \
@@ -91,15 +90,15 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 		rv_raise(h, (cause), insn_bits(h, h->pc), 0, 0, false);                            \
 		goto trapped;                                                                      \
 	} while (0)
-#define RD (x[rec->rd])
-#define RS1 (x[rec->rs1])
-#define RS2 (x[rec->rs2])
-#define IMM ((int64_t)rec->imm)
+#define RD			(x[rec->rd])
+#define RS1			(x[rec->rs1])
+#define RS2			(x[rec->rs2])
+#define IMM			((int64_t)rec->imm)
 #define TLB_HIT(e, va, len, id) ((e)->tag == rv_tlb_key((va), (len), (id)))
 #define LOAD_OP(type, len)                                                                         \
 	do {                                                                                       \
 		uint64_t va_ = RS1 + IMM;                                                          \
-		rv_tlb_entry *e_ = &h->tlb[RV_ACC_LOAD][(va_ >> 12) % RV_TLB_SIZE];               \
+		rv_tlb_entry *e_ = &h->tlb[RV_ACC_LOAD][(va_ >> 12) % RV_TLB_SIZE];                \
 		type v_;                                                                           \
 		if (likely(TLB_HIT(e_, va_, len, h->ctx_data))) {                                  \
 			memcpy(&v_, (const void *)(e_->addend + va_), len);                        \
@@ -116,7 +115,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 #define STORE_OP(len)                                                                              \
 	do {                                                                                       \
 		uint64_t va_ = RS1 + IMM;                                                          \
-		rv_tlb_entry *e_ = &h->tlb[RV_ACC_STORE][(va_ >> 12) % RV_TLB_SIZE];              \
+		rv_tlb_entry *e_ = &h->tlb[RV_ACC_STORE][(va_ >> 12) % RV_TLB_SIZE];               \
 		if (likely(TLB_HIT(e_, va_, len, h->ctx_data))) {                                  \
 			memcpy((void *)(e_->addend + va_), &RS2, len);                             \
 			NEXT();                                                                    \
@@ -153,7 +152,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 #define JUMP_REL(offset)                                                                           \
 	do {                                                                                       \
 		int64_t off_ = (offset);                                                           \
-		uint64_t at_ = (uint64_t)((char *)rec - (char *)recs) +                           \
+		uint64_t at_ = (uint64_t)((char *)rec - (char *)recs) +                            \
 			       (uint64_t)off_ * SLOT_BYTES_PER_CODE_BYTE;                          \
 		icount++;                                                                          \
 		if (RV_EXEC_STEP || at_ >= span * SLOT_BYTES_PER_CODE_BYTE ||                      \
@@ -172,26 +171,26 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 	} while (0)
 
 /* Handlers that compressed instructions share, expanded once per length. */
-#define H_LUI ALU((uint64_t)IMM)
-#define H_ADDI ALU(RS1 + IMM)
-#define H_ANDI ALU(RS1 & IMM)
-#define H_SLLI ALU(RS1 << (rec->imm & 63))
-#define H_SRLI ALU(RS1 >> (rec->imm & 63))
-#define H_SRAI ALU((uint64_t)((int64_t)RS1 >> (rec->imm & 63)))
-#define H_ADD ALU(RS1 + RS2)
-#define H_SUB ALU(RS1 - RS2)
-#define H_XOR ALU(RS1 ^ RS2)
-#define H_OR ALU(RS1 | RS2)
-#define H_AND ALU(RS1 & RS2)
+#define H_LUI	ALU((uint64_t)IMM)
+#define H_ADDI	ALU(RS1 + IMM)
+#define H_ANDI	ALU(RS1 &IMM)
+#define H_SLLI	ALU(RS1 << (rec->imm & 63))
+#define H_SRLI	ALU(RS1 >> (rec->imm & 63))
+#define H_SRAI	ALU((uint64_t)((int64_t)RS1 >> (rec->imm & 63)))
+#define H_ADD	ALU(RS1 + RS2)
+#define H_SUB	ALU(RS1 - RS2)
+#define H_XOR	ALU(RS1 ^ RS2)
+#define H_OR	ALU(RS1 | RS2)
+#define H_AND	ALU(RS1 &RS2)
 #define H_ADDIW ALUW(RS1 + IMM)
-#define H_ADDW ALUW(RS1 + RS2)
-#define H_SUBW ALUW(RS1 - RS2)
-#define H_LW LOAD_OP(int32_t, 4)
-#define H_LD LOAD_OP(uint64_t, 8)
-#define H_SW STORE_OP(4)
-#define H_SD STORE_OP(8)
-#define H_BEQ BRANCH(RS1 == RS2)
-#define H_BNE BRANCH(RS1 != RS2)
+#define H_ADDW	ALUW(RS1 + RS2)
+#define H_SUBW	ALUW(RS1 - RS2)
+#define H_LW	LOAD_OP(int32_t, 4)
+#define H_LD	LOAD_OP(uint64_t, 8)
+#define H_SW	STORE_OP(4)
+#define H_SD	STORE_OP(8)
+#define H_BEQ	BRANCH(RS1 == RS2)
+#define H_BNE	BRANCH(RS1 != RS2)
 #define H_JAL                                                                                      \
 	do {                                                                                       \
 		RD = NEXT_PC();                                                                    \
@@ -446,7 +445,8 @@ op_REMW:
 op_REMUW:
 	ALUW((uint32_t)RS2 ? (uint32_t)RS1 % (uint32_t)RS2 : (uint32_t)RS1);
 
-	/* ---- A: every form goes through one helper; atomicity is trivial on one host thread ---- */
+	/* ---- A: every form goes through one helper; atomicity is trivial on one host thread ----
+	 */
 op_LR_W:
 op_SC_W:
 op_AMOSWAP_W:
@@ -587,8 +587,8 @@ op_HFENCE_VVMA:
 op_HFENCE_GVMA:
 op_HINVAL_VVMA:
 op_HINVAL_GVMA : {
-	unsigned exc = hfence_check(h, rec->op == DEC_RV_OP_HFENCE_GVMA ||
-						rec->op == DEC_RV_OP_HINVAL_GVMA);
+	unsigned exc =
+	    hfence_check(h, rec->op == DEC_RV_OP_HFENCE_GVMA || rec->op == DEC_RV_OP_HINVAL_GVMA);
 	if (exc)
 		RAISE_INSN(exc);
 	rv_tlb_flush(h);
@@ -619,7 +619,7 @@ op_HSV_D : {
 	RETIRE_TO(next);
 }
 
-	/* ---- compressed variants: the same handlers with LEN_ = 2 ---- */
+/* ---- compressed variants: the same handlers with LEN_ = 2 ---- */
 #undef LEN_
 #define LEN_ 2
 op_C_LUI:

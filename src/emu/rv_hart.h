@@ -109,8 +109,10 @@ typedef struct rv_code_page {
 /* The ops RV64C instructions expand to. In the decode cache a compressed instruction gets its
  * own op id, RV_OP_C_<op>, so each handler knows its instruction's length statically. */
 #define RV_COMPRESSED_OPS(X)                                                                       \
-	X(LUI) X(ADDI) X(ANDI) X(SLLI) X(SRLI) X(SRAI) X(ADD) X(SUB) X(XOR) X(OR) X(AND)           \
-	X(ADDIW) X(ADDW) X(SUBW) X(LW) X(LD) X(SW) X(SD) X(BEQ) X(BNE) X(JAL) X(JALR) X(EBREAK)
+	X(LUI)                                                                                     \
+	X(ADDI)                                                                                    \
+	X(ANDI) X(SLLI) X(SRLI) X(SRAI) X(ADD) X(SUB) X(XOR) X(OR) X(AND) X(ADDIW) X(ADDW) X(SUBW) \
+	    X(LW) X(LD) X(SW) X(SD) X(BEQ) X(BNE) X(JAL) X(JALR) X(EBREAK)
 
 /* Cache-only ops after the decoder's: the page-end sentinel, an instruction whose second half
  * lies in the next page, and the compressed variants. A slot with op 0 and RV_SLOT_DECODED
@@ -126,10 +128,10 @@ typedef struct rv_hart {
 	/* ---- hot: the dispatch loop's working set ---- */
 	uint64_t x[33]; /* x[32] swallows writes to x0, so x0 is never written */
 	uint64_t pc;
-	uint64_t icount; /* retired instructions */
+	uint64_t icount;     /* retired instructions */
 	uint64_t budget_end; /* rv_run stops at the first block boundary with icount >= this */
 	uint64_t idle_ticks; /* time skipped while every hart waited in WFI */
-	uint64_t ctx_fetch; /* regime ids, already shifted into TLB-tag position */
+	uint64_t ctx_fetch;  /* regime ids, already shifted into TLB-tag position */
 	uint64_t ctx_data;
 	rv_tlb_entry tlb[3][RV_TLB_SIZE];
 	uint64_t tlb_ppage[3][RV_TLB_SIZE]; /* physical page of each entry, off the hot path */

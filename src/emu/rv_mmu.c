@@ -9,24 +9,23 @@
 enum { PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128 };
 #define PTE_PPN(pte) (((pte) >> 10) & ((UINT64_C(1) << 44) - 1))
 #define PTE_RESERVED (~((UINT64_C(1) << 54) - 1)) /* N, PBMT, reserved: no Svnapot/Svpbmt */
-#define PAGE_MASK (~UINT64_C(0xfff))
+#define PAGE_MASK    (~UINT64_C(0xfff))
 
-#define MS_SUM (UINT64_C(1) << 18)
-#define MS_MXR (UINT64_C(1) << 19)
-#define MS_MPRV (UINT64_C(1) << 17)
-#define MS_MPV (UINT64_C(1) << 39)
+#define MS_SUM	    (UINT64_C(1) << 18)
+#define MS_MXR	    (UINT64_C(1) << 19)
+#define MS_MPRV	    (UINT64_C(1) << 17)
+#define MS_MPV	    (UINT64_C(1) << 39)
 #define ENVCFG_ADUE (UINT64_C(1) << 61)
 
 /* The pseudo-instructions htinst reports for implicit VS-stage page-table accesses. */
-#define TINST_PT_READ64 UINT64_C(0x3000)
+#define TINST_PT_READ64	 UINT64_C(0x3000)
 #define TINST_PT_WRITE64 UINT64_C(0x3020)
 
-static const unsigned page_fault_cause[3] = {RV_EXC_INSN_PAGE, RV_EXC_LOAD_PAGE,
-					      RV_EXC_STORE_PAGE};
+static const unsigned page_fault_cause[3] = {RV_EXC_INSN_PAGE, RV_EXC_LOAD_PAGE, RV_EXC_STORE_PAGE};
 static const unsigned guest_fault_cause[3] = {RV_EXC_INSN_GUEST_PAGE, RV_EXC_LOAD_GUEST_PAGE,
-					       RV_EXC_STORE_GUEST_PAGE};
+					      RV_EXC_STORE_GUEST_PAGE};
 static const unsigned access_fault_cause[3] = {RV_EXC_INSN_ACCESS, RV_EXC_LOAD_ACCESS,
-						RV_EXC_STORE_ACCESS};
+					       RV_EXC_STORE_ACCESS};
 
 /* ---- regime ids and the TLBs ----------------------------------------------------------------- */
 
@@ -56,7 +55,7 @@ static void regime_key(const rv_hart *h, const rv_xlate *x, bool data, uint64_t 
 	memset(key, 0, 4 * sizeof key[0]);
 	if (x->priv == RV_PRIV_M || (!x->virt && (h->satp >> 60) == RV_ATP_BARE))
 		return;
-	key[0] = x->priv | (uint64_t)x->virt << 2;
+	key[0] = (uint64_t)x->priv | (x->virt ? 4u : 0u);
 	uint64_t status_bits = data ? (h->mstatus & (MS_SUM | MS_MXR)) : 0;
 	if (x->virt) {
 		status_bits |= data ? (h->vsstatus & (MS_SUM | MS_MXR)) << 8 : 0;
@@ -190,14 +189,12 @@ static bool leaf_permits(const walk *w, uint64_t pte, unsigned acc)
 		return false;
 	}
 	switch (acc) {
-	case RV_ACC_FETCH:
-		return pte & PTE_X;
+	case RV_ACC_FETCH: return pte & PTE_X;
 	case RV_ACC_LOAD:
 		if (w->hlvx)
 			return pte & PTE_X;
 		return (pte & PTE_R) || (w->mxr && (pte & PTE_X));
-	default:
-		return (pte & PTE_W) && (pte & PTE_R);
+	default: return (pte & PTE_W) && (pte & PTE_R);
 	}
 }
 
@@ -217,12 +214,12 @@ static bool pte_access(rv_hart *h, const walk *w, uint64_t addr, unsigned orig_a
 			/* An implicit access's fault is reported as the original access type; the
 			 * pseudo-instruction tells the hypervisor it was a page-table access. */
 			f->cause = gf.cause == access_fault_cause[write ? 2 : 1]
-					   ? access_fault_cause[orig_acc]
-					   : guest_fault_cause[orig_acc];
+				       ? access_fault_cause[orig_acc]
+				       : guest_fault_cause[orig_acc];
 			f->tval2 = gf.tval2;
 			f->tinst = gf.cause == access_fault_cause[write ? 2 : 1]
-					   ? 0
-					   : (write ? TINST_PT_WRITE64 : TINST_PT_READ64);
+				       ? 0
+				       : (write ? TINST_PT_WRITE64 : TINST_PT_READ64);
 			return false;
 		}
 	}
@@ -337,7 +334,8 @@ bool rv_translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, uint
 	return gstage_translate(h, gpa, acc, x->hlvx, pa, f);
 }
 
-/* ---- slow loads, stores and fetches ----------------------------------------------------------- */
+/* ---- slow loads, stores and fetches -----------------------------------------------------------
+ */
 
 static bool is_current_data_regime(const rv_hart *h, const rv_xlate *x)
 {
@@ -465,7 +463,8 @@ bool rv_fetch(rv_hart *h, uint64_t va, uint32_t *raw, rv_fault *f)
 	return true;
 }
 
-/* ---- the decoded-code cache -------------------------------------------------------------------- */
+/* ---- the decoded-code cache --------------------------------------------------------------------
+ */
 
 static rv_code_page *code_page_new(rv_hart *h, uint64_t ppage)
 {

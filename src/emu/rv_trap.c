@@ -7,23 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_SIE (UINT64_C(1) << 1)
-#define MS_MIE (UINT64_C(1) << 3)
-#define MS_SPIE (UINT64_C(1) << 5)
-#define MS_MPIE (UINT64_C(1) << 7)
-#define MS_SPP (UINT64_C(1) << 8)
+#define MS_SIE	     (UINT64_C(1) << 1)
+#define MS_MIE	     (UINT64_C(1) << 3)
+#define MS_SPIE	     (UINT64_C(1) << 5)
+#define MS_MPIE	     (UINT64_C(1) << 7)
+#define MS_SPP	     (UINT64_C(1) << 8)
 #define MS_MPP_SHIFT 11
-#define MS_MPP (UINT64_C(3) << MS_MPP_SHIFT)
-#define MS_MPRV (UINT64_C(1) << 17)
-#define MS_TSR (UINT64_C(1) << 22)
-#define MS_GVA (UINT64_C(1) << 38)
-#define MS_MPV (UINT64_C(1) << 39)
-#define HS_GVA (UINT64_C(1) << 6)
-#define HS_SPV (UINT64_C(1) << 7)
-#define HS_SPVP (UINT64_C(1) << 8)
-#define HS_VTSR (UINT64_C(1) << 22)
+#define MS_MPP	     (UINT64_C(3) << MS_MPP_SHIFT)
+#define MS_MPRV	     (UINT64_C(1) << 17)
+#define MS_TSR	     (UINT64_C(1) << 22)
+#define MS_GVA	     (UINT64_C(1) << 38)
+#define MS_MPV	     (UINT64_C(1) << 39)
+#define HS_GVA	     (UINT64_C(1) << 6)
+#define HS_SPV	     (UINT64_C(1) << 7)
+#define HS_SPVP	     (UINT64_C(1) << 8)
+#define HS_VTSR	     (UINT64_C(1) << 22)
 
-#define MISA_RV64 (UINT64_C(2) << 62)
+#define MISA_RV64   (UINT64_C(2) << 62)
 #define MISA_EXT(c) (UINT64_C(1) << ((c) - 'A'))
 
 static uint64_t with_flag(uint64_t v, uint64_t mask, bool on)
@@ -31,7 +31,8 @@ static uint64_t with_flag(uint64_t v, uint64_t mask, bool on)
 	return on ? v | mask : v & ~mask;
 }
 
-/* ---- entering a trap -------------------------------------------------------------------------- */
+/* ---- entering a trap --------------------------------------------------------------------------
+ */
 
 static uint64_t trap_vector(uint64_t tvec, uint64_t cause)
 {
@@ -139,14 +140,15 @@ void rv_raise_fault(rv_hart *h, const rv_fault *f, uint32_t raw, unsigned len, u
 	rv_raise(h, f->cause, f->tval, f->tval2, tinst, f->gva);
 }
 
-/* ---- htinst: transformed instructions ---------------------------------------------------------- */
+/* ---- htinst: transformed instructions ----------------------------------------------------------
+ */
 
 static const uint8_t load_funct3[DEC_RV_OP_COUNT] = {
-	[DEC_RV_OP_LB] = 0,  [DEC_RV_OP_LH] = 1,  [DEC_RV_OP_LW] = 2,  [DEC_RV_OP_LD] = 3,
-	[DEC_RV_OP_LBU] = 4, [DEC_RV_OP_LHU] = 5, [DEC_RV_OP_LWU] = 6,
+    [DEC_RV_OP_LB] = 0,	 [DEC_RV_OP_LH] = 1,  [DEC_RV_OP_LW] = 2,  [DEC_RV_OP_LD] = 3,
+    [DEC_RV_OP_LBU] = 4, [DEC_RV_OP_LHU] = 5, [DEC_RV_OP_LWU] = 6,
 };
 static const uint8_t store_funct3[DEC_RV_OP_COUNT] = {
-	[DEC_RV_OP_SB] = 0, [DEC_RV_OP_SH] = 1, [DEC_RV_OP_SW] = 2, [DEC_RV_OP_SD] = 3};
+    [DEC_RV_OP_SB] = 0, [DEC_RV_OP_SH] = 1, [DEC_RV_OP_SW] = 2, [DEC_RV_OP_SD] = 3};
 
 static bool is_load(unsigned op)
 {
@@ -180,11 +182,12 @@ uint64_t rv_transform_insn(uint32_t raw, unsigned len, uint64_t addr_offset)
 	return len == 2 ? t & ~UINT32_C(2) : t;
 }
 
-/* ---- interrupts -------------------------------------------------------------------------------- */
+/* ---- interrupts --------------------------------------------------------------------------------
+ */
 
 /* Highest first: the spec's order within one privilege level. */
-static const uint8_t irq_priority[] = {RV_IRQ_MEI, RV_IRQ_MSI, RV_IRQ_MTI,  RV_IRQ_SEI,
-				       RV_IRQ_SSI, RV_IRQ_STI, RV_IRQ_SGEI, RV_IRQ_VSEI,
+static const uint8_t irq_priority[] = {RV_IRQ_MEI,  RV_IRQ_MSI, RV_IRQ_MTI,  RV_IRQ_SEI,
+				       RV_IRQ_SSI,  RV_IRQ_STI, RV_IRQ_SGEI, RV_IRQ_VSEI,
 				       RV_IRQ_VSSI, RV_IRQ_VSTI};
 
 static int highest(uint64_t bits)
@@ -204,8 +207,8 @@ int rv_pending_irq(rv_hart *h)
 	uint64_t hs = pending & h->mideleg & ~h->hideleg;
 	uint64_t vs = pending & h->mideleg & h->hideleg;
 	bool m_on = h->priv < RV_PRIV_M || (h->mstatus & MS_MIE);
-	bool hs_on = h->priv < RV_PRIV_S || h->virt ||
-		     (h->priv == RV_PRIV_S && (h->mstatus & MS_SIE));
+	bool hs_on =
+	    h->priv < RV_PRIV_S || h->virt || (h->priv == RV_PRIV_S && (h->mstatus & MS_SIE));
 	bool vs_on = h->virt && (h->priv == RV_PRIV_U || (h->vsstatus & MS_SIE));
 	if (m_on && m)
 		return highest(m);
@@ -232,7 +235,8 @@ void rv_take_irq(rv_hart *h, int irq)
 	trap_enter(h, &t);
 }
 
-/* ---- returning --------------------------------------------------------------------------------- */
+/* ---- returning ---------------------------------------------------------------------------------
+ */
 
 unsigned rv_sret(rv_hart *h)
 {
@@ -280,7 +284,8 @@ unsigned rv_mret(rv_hart *h)
 	return 0;
 }
 
-/* ---- life cycle -------------------------------------------------------------------------------- */
+/* ---- life cycle --------------------------------------------------------------------------------
+ */
 
 bool rv_hart_init(rv_hart *h, emu_bus *bus, uint64_t hartid, uint64_t reset_pc)
 {
@@ -292,14 +297,14 @@ bool rv_hart_init(rv_hart *h, emu_bus *bus, uint64_t hartid, uint64_t reset_pc)
 	h->misa = MISA_RV64 | MISA_EXT('A') | MISA_EXT('C') | MISA_EXT('H') | MISA_EXT('I') |
 		  MISA_EXT('M') | MISA_EXT('S') | MISA_EXT('U');
 	h->mstatus = UINT64_C(2) << 32 | UINT64_C(2) << 34; /* UXL = SXL = 64 */
-	h->hstatus = UINT64_C(2) << 32;			     /* VSXL = 64 */
+	h->hstatus = UINT64_C(2) << 32;			    /* VSXL = 64 */
 	h->vsstatus = UINT64_C(2) << 32;
 	h->mideleg = (UINT64_C(1) << RV_IRQ_VSSI) | (UINT64_C(1) << RV_IRQ_VSTI) |
 		     (UINT64_C(1) << RV_IRQ_VSEI);
 	h->stimecmp = h->vstimecmp = UINT64_MAX;
 	h->reservation = RV_NO_RESERVATION;
 	h->code_pages = bus->ram_size >> 12;
-	h->code = calloc(h->code_pages, sizeof *h->code);
+	h->code = calloc(h->code_pages, sizeof(rv_code_page *));
 	if (!h->code)
 		return false;
 	for (unsigned i = 0; i < RV_REGIME_SLOTS; i++)

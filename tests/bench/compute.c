@@ -2,8 +2,8 @@
  * every emulator must really do the work. Prints the checksum; exits through the finisher. */
 #include "bare.h"
 
-#define SIEVE_N 2000000
-#define SORT_N 200000
+#define SIEVE_N	    2000000
+#define SORT_N	    200000
 #define HASH_ROUNDS 3000000
 
 static uint8_t composite[SIEVE_N + 1];

@@ -92,13 +92,13 @@ static void probe_release(emu_device *dev)
 static emu_device probe_device(struct probe *p, uint64_t base, uint64_t size)
 {
 	return (emu_device){
-		.name = "probe",
-		.base = base,
-		.size = size,
-		.read = probe_read,
-		.write = probe_write,
-		.state = p,
-		.release = probe_release,
+	    .name = "probe",
+	    .base = base,
+	    .size = size,
+	    .read = probe_read,
+	    .write = probe_write,
+	    .state = p,
+	    .release = probe_release,
 	};
 }
 
@@ -191,10 +191,15 @@ START_TEST(device_ranges_must_not_overlap)
 	const struct {
 		uint64_t base, size;
 	} refused[] = {
-		{0x4000, 0x1000},	  {0x4fff, 1},		    {0x3000, 0x1001},
-		{0x0, UINT64_MAX},	  {RAM_BASE + RAM_SIZE - 1, 0x10},
-		{RAM_BASE - 0x10, 0x11},  {RAM_BASE + 0x1000, 0x10},
-		{0x8000, 0},		  {UINT64_MAX - 0xf, 0x100},
+	    {0x4000, 0x1000},
+	    {0x4fff, 1},
+	    {0x3000, 0x1001},
+	    {0x0, UINT64_MAX},
+	    {RAM_BASE + RAM_SIZE - 1, 0x10},
+	    {RAM_BASE - 0x10, 0x11},
+	    {RAM_BASE + 0x1000, 0x10},
+	    {0x8000, 0},
+	    {UINT64_MAX - 0xf, 0x100},
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		emu_device d = probe_device(&p, refused[i].base, refused[i].size);
@@ -710,8 +715,8 @@ START_TEST(elf_loads_segments_zeroes_bss_and_finds_htif)
 	build_rv(&im);
 	bus_setup(&bus);
 	memset(bus.ram + (DATA_ADDR - RAM_BASE), 0xaa, 0x200);
-	ck_assert_msg(emu_elf_load_mem(&bus, im.b, im.size, EM_RISCV, &elf, err, sizeof(err)),
-		      "%s", err);
+	ck_assert_msg(emu_elf_load_mem(&bus, im.b, im.size, EM_RISCV, &elf, err, sizeof(err)), "%s",
+		      err);
 	ck_assert_uint_eq(elf.entry, TEXT_ADDR);
 	ck_assert_uint_eq(elf.machine, EM_RISCV);
 	ck_assert_mem_eq(bus.ram, im.b + IMG_TEXT, TEXT_SIZE);
@@ -735,8 +740,8 @@ START_TEST(elf_symbols_are_filtered_sorted_and_found)
 	char err[256] = "";
 	build_rv(&im);
 	bus_setup(&bus);
-	ck_assert_msg(emu_elf_load_mem(&bus, im.b, im.size, EM_RISCV, &elf, err, sizeof(err)),
-		      "%s", err);
+	ck_assert_msg(emu_elf_load_mem(&bus, im.b, im.size, EM_RISCV, &elf, err, sizeof(err)), "%s",
+		      err);
 	static const char *const order[] = {"_start", "main", "tohost", "fromhost", "buf"};
 	ck_assert_uint_eq(elf.nsymbols, 5);
 	for (unsigned i = 0; i < elf.nsymbols; i++)
@@ -783,8 +788,8 @@ START_TEST(elf_without_sections_or_paddr)
 	put64(&im, IMG_PH(2) + 24, 0);
 	bus_setup(&bus);
 	bus.tohost_addr = 0x1234;
-	ck_assert_msg(emu_elf_load_mem(&bus, im.b, im.size, EM_RISCV, &elf, err, sizeof(err)),
-		      "%s", err);
+	ck_assert_msg(emu_elf_load_mem(&bus, im.b, im.size, EM_RISCV, &elf, err, sizeof(err)), "%s",
+		      err);
 	ck_assert_uint_eq(elf.nsymbols, 0);
 	ck_assert_ptr_null(emu_elf_symbol_at(&elf, TEXT_ADDR));
 	ck_assert_uint_eq(bus.tohost_addr, 0);
@@ -998,20 +1003,20 @@ START_TEST(elf_rejects_sizes_that_would_wrap)
 		uint64_t value;
 		const char *want;
 	} cases[] = {
-		{IMG_PH(0) + 8, UINT64_MAX - 10, "program header 0: file range"},
-		{IMG_PH(0) + 8, UINT64_MAX, "program header 0: file range"},
-		{IMG_PH(0) + 32, UINT64_MAX, "program header 0: file size"},
-		{IMG_PH(0) + 40, UINT64_MAX, "program header 0: memory range"},
-		{IMG_PH(1) + 40, UINT64_MAX - 0x7fffffff, "program header 1: memory range"},
-		{IMG_PH(0) + 24, UINT64_MAX - 4, "program header 0: memory range"},
-		{IMG_PH(1) + 24, UINT64_MAX - DATA_MEMSZ + 2, "program header 1: memory range"},
-		{40, UINT64_MAX - 8, "section header table"},
-		{40, UINT64_MAX - 64 * IMG_SHNUM + 1, "section header table"},
-		{IMG_SH(2) + 24, UINT64_MAX - 10, "section 2: file range"},
-		{IMG_SH(2) + 32, UINT64_MAX - 15, "section 2: file range"}, /* a multiple of 24 */
-		{IMG_SH(2) + 32, UINT64_MAX, "section 2: symbol table size"},
-		{IMG_SH(3) + 24, UINT64_MAX, "section 3: file range"},
-		{IMG_SH(3) + 32, UINT64_MAX, "section 3: file range"},
+	    {IMG_PH(0) + 8, UINT64_MAX - 10, "program header 0: file range"},
+	    {IMG_PH(0) + 8, UINT64_MAX, "program header 0: file range"},
+	    {IMG_PH(0) + 32, UINT64_MAX, "program header 0: file size"},
+	    {IMG_PH(0) + 40, UINT64_MAX, "program header 0: memory range"},
+	    {IMG_PH(1) + 40, UINT64_MAX - 0x7fffffff, "program header 1: memory range"},
+	    {IMG_PH(0) + 24, UINT64_MAX - 4, "program header 0: memory range"},
+	    {IMG_PH(1) + 24, UINT64_MAX - DATA_MEMSZ + 2, "program header 1: memory range"},
+	    {40, UINT64_MAX - 8, "section header table"},
+	    {40, UINT64_MAX - 64 * IMG_SHNUM + 1, "section header table"},
+	    {IMG_SH(2) + 24, UINT64_MAX - 10, "section 2: file range"},
+	    {IMG_SH(2) + 32, UINT64_MAX - 15, "section 2: file range"}, /* a multiple of 24 */
+	    {IMG_SH(2) + 32, UINT64_MAX, "section 2: symbol table size"},
+	    {IMG_SH(3) + 24, UINT64_MAX, "section 3: file range"},
+	    {IMG_SH(3) + 32, UINT64_MAX, "section 3: file range"},
 	};
 	struct image im;
 
@@ -1120,16 +1125,16 @@ END_TEST
 START_TEST(elf_loads_cross_compiled_program)
 {
 	static const char program[] =
-		"volatile unsigned long tohost __attribute__((section(\".tohost\")));\n"
-		"volatile unsigned long fromhost __attribute__((section(\".tohost\")));\n"
-		"unsigned long counter;\n"
-		"void _start(void)\n"
-		"{\n"
-		"\tcounter++;\n"
-		"\ttohost = 1;\n"
-		"\tfor (;;)\n"
-		"\t\t;\n"
-		"}\n";
+	    "volatile unsigned long tohost __attribute__((section(\".tohost\")));\n"
+	    "volatile unsigned long fromhost __attribute__((section(\".tohost\")));\n"
+	    "unsigned long counter;\n"
+	    "void _start(void)\n"
+	    "{\n"
+	    "\tcounter++;\n"
+	    "\ttohost = 1;\n"
+	    "\tfor (;;)\n"
+	    "\t\t;\n"
+	    "}\n";
 	if (system("command -v riscv64-linux-gnu-gcc >/dev/null 2>&1") != 0) {
 		fprintf(stderr, "elf_loads_cross_compiled_program: skipped, "
 				"riscv64-linux-gnu-gcc is not installed\n");

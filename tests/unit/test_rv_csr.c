@@ -893,18 +893,10 @@ static uint64_t random_value(unsigned bits)
 {
 	uint64_t v;
 	switch (rng() % 4) {
-	case 0:
-		v = rng() & rng() & rng();
-		break;
-	case 1:
-		v = rng() % 64;
-		break;
-	case 2:
-		v = (rng() & 1 ? INTERRUPT : 0) | (rng() % 32);
-		break;
-	default:
-		v = rng();
-		break;
+	case 0: v = rng() & rng() & rng(); break;
+	case 1: v = rng() % 64; break;
+	case 2: v = (rng() & 1 ? INTERRUPT : 0) | (rng() % 32); break;
+	default: v = rng(); break;
 	}
 	return bits < 64 ? v & ((UINT64_C(1) << bits) - 1) : v;
 }
