@@ -348,17 +348,10 @@ static uint32_t random_fields(unsigned len)
 		uint32_t mask = ((UINT32_C(1) << width) - 1) << lsb;
 		switch (random32() % 8) {
 		case 0:
-		case 1:
-			v &= ~mask;
-			break;
-		case 2:
-			v = (v & ~mask) | (UINT32_C(1) << lsb);
-			break;
-		case 3:
-			v |= mask;
-			break;
-		default:
-			break;
+		case 1: v &= ~mask; break;
+		case 2: v = (v & ~mask) | (UINT32_C(1) << lsb); break;
+		case 3: v |= mask; break;
+		default: break;
 		}
 	}
 	return v;
