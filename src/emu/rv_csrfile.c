@@ -136,6 +136,19 @@ static unsigned privilege_check(const rv_hart *h, unsigned csr, bool write)
 	return 0;
 }
 
+/* Sstc: stimecmp needs menvcfg.STCE and mcounteren.TM below M; from V=1 (where it names
+ * vstimecmp) also henvcfg.STCE and hcounteren.TM, else a virtual-instruction exception. */
+static unsigned timecmp_check(const rv_hart *h, unsigned csr)
+{
+	uint64_t tm = UINT64_C(1) << 1;
+	if (h->priv < RV_PRIV_M && (!(h->menvcfg & ENVCFG_STCE) || !(h->mcounteren & tm)))
+		return RV_EXC_ILLEGAL;
+	if (csr == RV_CSR_STIMECMP && h->virt &&
+	    (!(h->henvcfg & ENVCFG_STCE) || !(h->hcounteren & tm)))
+		return RV_EXC_VIRTUAL_INSN;
+	return 0;
+}
+
 /* Checks that depend on a particular CSR, after the generic rule passed. */
 static unsigned special_check(const rv_hart *h, unsigned csr)
 {
@@ -149,13 +162,8 @@ static unsigned special_check(const rv_hart *h, unsigned csr)
 	case RV_CSR_HGATP:
 		return (h->priv == RV_PRIV_S && (h->mstatus & MS_TVM)) ? RV_EXC_ILLEGAL : 0;
 	case RV_CSR_STIMECMP:
-		if (h->priv < RV_PRIV_M && !(h->menvcfg & ENVCFG_STCE))
-			return RV_EXC_ILLEGAL;
-		if (h->virt && !(h->henvcfg & ENVCFG_STCE))
-			return RV_EXC_VIRTUAL_INSN;
-		return 0;
 	case RV_CSR_VSTIMECMP:
-		return (h->priv < RV_PRIV_M && !(h->menvcfg & ENVCFG_STCE)) ? RV_EXC_ILLEGAL : 0;
+		return timecmp_check(h, csr);
 	default:
 		if ((csr >= RV_CSR_CYCLE && csr <= RV_CSR_HPMCOUNTER31))
 			return counter_check(h, csr);

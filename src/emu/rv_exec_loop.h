@@ -147,7 +147,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 			RETIRE_TO(next_);                                                          \
 		NEXT();                                                                            \
 	} while (0)
-/* A pc-relative jump: within the page it only moves rec; only backward jumps (loops) look at
+/* A pc-relative jump: within the page it only moves rec; only jumps back or to themselves (loops) look at
  * the clock, since straight-line code always reaches one or a page end. */
 #define JUMP_REL(offset)                                                                           \
 	do {                                                                                       \
@@ -156,7 +156,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 			       (uint64_t)off_ * SLOT_BYTES_PER_CODE_BYTE;                          \
 		icount++;                                                                          \
 		if (RV_EXEC_STEP || at_ >= span * SLOT_BYTES_PER_CODE_BYTE ||                      \
-		    (off_ < 0 && icount >= limit)) {                                               \
+		    (off_ <= 0 && icount >= limit)) {                                               \
 			h->pc = PC() + (uint64_t)off_;                                             \
 			goto boundary;                                                             \
 		}                                                                                  \
@@ -244,7 +244,11 @@ boundary:
 #endif
 
 trapped:
+	/* A trap retires nothing, yet it must use up budget: a hart that faults at its own trap
+	 * vector forever would otherwise never come back. */
 	icount = h->icount;
+	if (h->budget_end > icount)
+		h->budget_end--;
 	if (h->hs_exit && h->last_trap.from_virt && h->last_trap.to_priv == RV_PRIV_S &&
 	    !h->last_trap.to_virt)
 		return RV_STOP_HS_TRAP;

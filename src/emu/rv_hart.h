@@ -181,7 +181,8 @@ typedef struct rv_hart {
 bool rv_hart_init(rv_hart *h, emu_bus *bus, uint64_t hartid, uint64_t reset_pc);
 void rv_hart_free(rv_hart *h);
 
-/* Runs up to budget instructions (checked per block, so it may run a few more). */
+/* Runs up to budget instructions (checked per block, so it may run a few more); every trap
+ * taken also uses one unit of the budget. */
 rv_stop rv_run(rv_hart *h, uint64_t budget);
 /* Executes exactly one instruction, or takes one pending interrupt. */
 rv_stop rv_step(rv_hart *h);

@@ -248,7 +248,7 @@ static bool walk_run(rv_hart *h, const walk *w, uint64_t va, unsigned acc, uint6
 	unsigned stage_fault = w->gstage ? guest_fault_cause[acc] : page_fault_cause[acc];
 
 	if (w->gstage ? (va >> bits) != 0
-		      : (uint64_t)(((int64_t)va << (64 - bits)) >> (64 - bits)) != va) {
+		      : (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits)) != va) {
 		f->cause = stage_fault;
 		return false;
 	}

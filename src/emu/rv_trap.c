@@ -115,7 +115,10 @@ void rv_raise(rv_hart *h, unsigned cause, uint64_t tval, uint64_t tval2, uint64_
 	bool to_m = h->priv == RV_PRIV_M || !((h->medeleg >> cause) & 1);
 	t.to_priv = to_m ? RV_PRIV_M : RV_PRIV_S;
 	t.to_virt = !to_m && h->virt && ((h->hedeleg >> cause) & 1);
-	if (t.to_virt || h->htinst_mode == RV_HTINST_ZERO)
+	/* --htinst zero models hardware that never transforms instructions; the pseudo-
+	 * instructions for implicit page-table accesses stay, since with a nonzero htval the
+	 * spec does not allow 0 there. */
+	if (t.to_virt || (h->htinst_mode == RV_HTINST_ZERO && (t.tinst & 3) != 0))
 		t.tinst = 0;
 	if (t.to_virt)
 		t.gva = false;

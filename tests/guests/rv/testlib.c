@@ -2,23 +2,21 @@
  * pool. See testlib.h for the conventions. */
 #include "testlib.h"
 
-#include <stddef.h>
-
-#define ECALL_DONE UINT64_C(0x7e570001)  /* a lower mode's function returned (a0 = result) */
+#define ECALL_DONE  UINT64_C(0x7e570001) /* a lower mode's function returned (a0 = result) */
 #define ECALL_ABORT UINT64_C(0x7e570002) /* a lower handler saw an unexpected trap */
 enum { REG_A0 = 10, REG_A7 = 17 };
 
 /* vectors.S */
 extern char tl_vec_m[], tl_vec_hs[], tl_vec_vs[];
 extern char tl_run_landing[], tl_abort_landing[];
-uint64_t tl_run_asm(tl_fn fn, uint64_t arg);
+uint64_t tl_run_asm(tl_fn2 fn, uint64_t a, uint64_t b);
 int tl_guard(void (*fn)(void));
 void tl_ecall_up(uint64_t a0, uint64_t a7) __attribute__((noreturn));
 
 volatile struct tl_trap tl_trap;
 volatile uint64_t tl_resume;
 
-static volatile bool armed;
+static volatile unsigned armed; /* traps still expected */
 static const char *suite_name = "";
 static const char *test_name = "";
 static volatile uint64_t checks_passed, checks_failed;
@@ -43,6 +41,15 @@ static void put_dec(uint64_t v)
 		put_char(buf[--n]);
 }
 
+static const char *via_file;
+static int via_line;
+
+void tl_where(const char *file, int line)
+{
+	via_file = file;
+	via_line = line;
+}
+
 static void put_where(const char *file, int line)
 {
 	put_str(test_name);
@@ -50,6 +57,10 @@ static void put_where(const char *file, int line)
 	put_str(file);
 	put_char(':');
 	put_dec((uint64_t)line);
+	if (via_file) {
+		put_str(" via line ");
+		put_dec((uint64_t)via_line);
+	}
 	put_str(")");
 }
 
@@ -135,18 +146,25 @@ void tl_relaxed(const char *file, int line, const char *why)
 
 void tl_expect(void)
 {
+	tl_expect_n(1);
+}
+
+void tl_expect_n(unsigned n)
+{
 	tl_trap.count = 0;
 	tl_trap.level = TL_AT_NONE;
 	tl_trap.cause = tl_trap.tval = tl_trap.tval2 = tl_trap.tinst = tl_trap.epc = 0;
 	tl_trap.status = tl_trap.hstatus = tl_trap.from = 0;
 	tl_trap.vector = UINT64_MAX;
+	for (unsigned i = 0; i < 8; i++)
+		tl_trap.seq_cause[i] = tl_trap.seq_level[i] = 0;
 	tl_resume = 0;
-	armed = true;
+	armed = n > 8 ? 8 : n;
 }
 
 void tl_disarm(void)
 {
-	armed = false;
+	armed = 0;
 	tl_resume = 0;
 }
 
@@ -155,7 +173,12 @@ static bool is_ecall(uint64_t cause)
 	return cause >= EXC_ECALL_U && cause <= EXC_ECALL_M;
 }
 
-static void report_unexpected(const struct tl_trap *t)
+/* One trap as a handler saw it (tl_trap keeps the expected ones). */
+struct record {
+	uint64_t level, from, cause, tval, tval2, tinst, epc, status, hstatus, vector;
+};
+
+static void report_unexpected(const struct record *t)
 {
 	checks_failed++;
 	put_str("FAIL ");
@@ -170,17 +193,21 @@ static void report_unexpected(const struct tl_trap *t)
 	put_hex(t->tval);
 	put_str(" tval2 ");
 	put_hex(t->tval2);
+	put_str(" from mode ");
+	put_dec(t->from);
 	put_str("\n");
 }
 
 /* Records t when a trap is expected; false when it was not (the test is then aborted). */
-static bool take(const struct tl_trap *t)
+static bool take(const struct record *t)
 {
 	if (!armed) {
 		report_unexpected(t);
 		return false;
 	}
-	armed = false;
+	armed--;
+	tl_trap.seq_cause[tl_trap.count] = t->cause;
+	tl_trap.seq_level[tl_trap.count] = t->level;
 	tl_trap.level = t->level;
 	tl_trap.from = t->from;
 	tl_trap.cause = t->cause;
@@ -239,25 +266,27 @@ void tl_handle_m(uint64_t *f)
 		return;
 	}
 	uint64_t status = csr_read(mstatus);
-	struct tl_trap t = {
-		.level = TL_AT_M,
-		.from = ((status >> 11) & 3) | ((status & MSTATUS_MPV) ? 4 : 0),
-		.cause = cause,
-		.tval = csr_read(mtval),
-		.tval2 = csr_read(mtval2),
-		.tinst = csr_read(mtinst),
-		.epc = csr_read(mepc),
-		.status = status,
-		.vector = f[0],
+	struct record t = {
+	    .level = TL_AT_M,
+	    .from = ((status >> 11) & 3) | ((status & MSTATUS_MPV) ? 4 : 0),
+	    .cause = cause,
+	    .tval = csr_read(mtval),
+	    .tval2 = csr_read(mtval2),
+	    .tinst = csr_read(mtinst),
+	    .epc = csr_read(mepc),
+	    .status = status,
+	    .vector = f[0],
 	};
 	if (!take(&t)) {
 		leave_m_to(tl_abort_landing);
 		return;
 	}
-	if (cause & CAUSE_IRQ)
+	if (cause & CAUSE_IRQ) {
 		csr_clear(mie, BIT(cause & 63));
-	else
+		csr_clear(mstatus, MSTATUS_MPIE);
+	} else {
 		csr_write(mepc, resume_after(t.epc));
+	}
 }
 
 /* HS and VS handlers pass the framework's own ecalls up to M. */
@@ -273,26 +302,29 @@ void tl_handle_hs(uint64_t *f)
 	uint64_t cause = csr_read(scause);
 	pass_up(f, cause);
 	uint64_t status = csr_read(sstatus), hstatus = csr_read(hstatus);
-	struct tl_trap t = {
-		.level = TL_AT_HS,
-		.from = ((status & MSTATUS_SPP) ? TL_HS : TL_U) | ((hstatus & HSTATUS_SPV) ? 4 : 0),
-		.cause = cause,
-		.tval = csr_read(stval),
-		.tval2 = csr_read(htval),
-		.tinst = csr_read(htinst),
-		.epc = csr_read(sepc),
-		.status = status,
-		.hstatus = hstatus,
-		.vector = UINT64_MAX,
+	struct record t = {
+	    .level = TL_AT_HS,
+	    .from = ((status & MSTATUS_SPP) ? TL_HS : TL_U) | ((hstatus & HSTATUS_SPV) ? 4 : 0),
+	    .cause = cause,
+	    .tval = csr_read(stval),
+	    .tval2 = csr_read(htval),
+	    .tinst = csr_read(htinst),
+	    .epc = csr_read(sepc),
+	    .status = status,
+	    .hstatus = hstatus,
+	    .vector = UINT64_MAX,
 	};
 	if (!take(&t))
 		tl_ecall_up(0, ECALL_ABORT);
-	if (!(cause & CAUSE_IRQ))
+	if (!(cause & CAUSE_IRQ)) {
 		csr_write(sepc, s_resume_after(t.epc));
-	else if ((cause & 63) == IRQ_VSSI || (cause & 63) == IRQ_VSTI || (cause & 63) == IRQ_VSEI)
+		return;
+	}
+	if ((cause & 63) == IRQ_VSSI || (cause & 63) == IRQ_VSTI || (cause & 63) == IRQ_VSEI)
 		csr_clear(hie, BIT(cause & 63));
 	else
 		csr_clear(sie, BIT(cause & 63));
+	csr_clear(sstatus, MSTATUS_SPIE);
 }
 
 void tl_handle_vs(uint64_t *f);
@@ -301,21 +333,23 @@ void tl_handle_vs(uint64_t *f)
 	uint64_t cause = csr_read(scause);
 	pass_up(f, cause);
 	uint64_t status = csr_read(sstatus);
-	struct tl_trap t = {
-		.level = TL_AT_VS,
-		.from = (status & MSTATUS_SPP) ? TL_VS : TL_VU,
-		.cause = cause,
-		.tval = csr_read(stval),
-		.epc = csr_read(sepc),
-		.status = status,
-		.vector = UINT64_MAX,
+	struct record t = {
+	    .level = TL_AT_VS,
+	    .from = (status & MSTATUS_SPP) ? TL_VS : TL_VU,
+	    .cause = cause,
+	    .tval = csr_read(stval),
+	    .epc = csr_read(sepc),
+	    .status = status,
+	    .vector = UINT64_MAX,
 	};
 	if (!take(&t))
 		tl_ecall_up(0, ECALL_ABORT);
-	if (cause & CAUSE_IRQ)
+	if (cause & CAUSE_IRQ) {
 		csr_clear(sie, BIT(cause & 63));
-	else
+		csr_clear(sstatus, MSTATUS_SPIE);
+	} else {
 		csr_write(sepc, s_resume_after(t.epc));
+	}
 }
 
 /* ---- modes ---- */
@@ -325,15 +359,48 @@ static uint64_t stack_top(uint8_t *stack)
 	return (uint64_t)(uintptr_t)(stack + STACK_BYTES);
 }
 
-uint64_t tl_run(enum tl_mode mode, tl_fn fn, uint64_t arg)
+uint64_t tl_run2(enum tl_mode mode, tl_fn2 fn, uint64_t a, uint64_t b)
 {
 	if (mode == TL_M)
-		return fn(arg);
+		return fn(a, b);
 	csr_write(sscratch, stack_top(hs_stack));
 	csr_write(vsscratch, stack_top(vs_stack));
 	csr_clear(mstatus, MSTATUS_MPP | MSTATUS_MPV | MSTATUS_MPIE);
 	csr_set(mstatus, (uint64_t)(mode & 3) << 11 | ((mode & 4) ? MSTATUS_MPV : 0));
-	return tl_run_asm(fn, arg);
+	return tl_run_asm(fn, a, b);
+}
+
+uint64_t tl_run(enum tl_mode mode, tl_fn fn, uint64_t arg)
+{
+	return tl_run2(mode, (tl_fn2)(uintptr_t)fn, arg, 0);
+}
+
+/* One instruction followed by c.jr ra, run as a function. */
+static uint16_t insn_buf[4] __attribute__((aligned(8)));
+
+uint64_t tl_exec_insn(enum tl_mode mode, uint32_t insn, uint64_t a0, uint64_t a1)
+{
+	unsigned n = 0;
+	insn_buf[n++] = (uint16_t)insn;
+	if ((insn & 3) == 3)
+		insn_buf[n++] = (uint16_t)(insn >> 16);
+	insn_buf[n] = 0x8082; /* c.jr ra */
+	__asm__ volatile("fence.i" ::: "memory");
+	if (mode != TL_M)
+		return tl_run2(mode, (tl_fn2)(uintptr_t)insn_buf, a0, a1);
+	register uint64_t r0 __asm__("a0") = a0;
+	register uint64_t r1 __asm__("a1") = a1;
+	register uint64_t r7 __asm__("a7") = 0;
+	__asm__ volatile("jalr ra, 0(%3)"
+			 : "+r"(r0)
+			 : "r"(r1), "r"(r7), "r"((uint64_t)(uintptr_t)insn_buf)
+			 : "ra", "memory");
+	return r0;
+}
+
+uint64_t tl_insn_addr(void)
+{
+	return (uint64_t)(uintptr_t)insn_buf;
 }
 
 /* ---- page tables ---- */
@@ -443,9 +510,8 @@ void tl_reset(void)
 {
 	tl_disarm();
 	csr_clear(mstatus, MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
-				   MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM |
-				   MSTATUS_TW | MSTATUS_TSR | MSTATUS_GVA | MSTATUS_MPV |
-				   MSTATUS_FS);
+			       MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW |
+			       MSTATUS_TSR | MSTATUS_GVA | MSTATUS_MPV | MSTATUS_FS);
 	csr_write(mie, 0);
 	csr_write(mip, 0);
 	csr_write(medeleg, 0);
@@ -503,6 +569,7 @@ void tl_test(const char *name, void (*fn)(void))
 		put_str(": aborted\n");
 	}
 	tl_reset();
+	tl_where(NULL, 0);
 	put_str(checks_failed == failed_before ? "ok   " : "FAIL ");
 	put_str(name);
 	put_str("\n");

@@ -150,7 +150,7 @@ tl_ecall_up:
 	ecall
 1:	j	1b
 
-/* ---- tl_run_asm(fn, arg): mstatus.MPP/MPV already name the mode ---- */
+/* ---- tl_run_asm(fn, a, b): runs fn(a, b) in the mode mstatus.MPP/MPV name ---- */
 	.globl	tl_run_asm
 tl_run_asm:
 	addi	sp, sp, -112
@@ -176,6 +176,8 @@ lower_entry:
 	la	sp, tl_lower_stack_top
 	mv	t0, a0
 	mv	a0, a1
+	mv	a1, a2
+	li	a7, 0		/* a stale ECALL_DONE must not end an ecall probe */
 	jalr	t0
 	li	a7, ECALL_DONE
 	ecall
