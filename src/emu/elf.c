@@ -336,13 +336,21 @@ static bool check_overlaps(struct loader *ld)
 	return true;
 }
 
+/* A segment with no flags at all counts as executable: linker scripts without PHDRS (the
+ * riscv-tests environment's, for one) produce such segments, and bare-metal loaders such as
+ * Spike and QEMU ignore p_flags. One marked readable or writable but not executable does not. */
+static bool may_execute(const struct elf_segment *s)
+{
+	return s->flags == 0 || (s->flags & PF_X);
+}
+
 static bool check_entry(struct loader *ld)
 {
 	uint64_t entry = ld->eh.entry;
 
 	for (unsigned i = 0; i < ld->nsegments; i++) {
 		const struct elf_segment *s = &ld->segments[i];
-		if ((s->flags & PF_X) && entry >= s->addr && entry - s->addr < s->memsz)
+		if (may_execute(s) && entry >= s->addr && entry - s->addr < s->memsz)
 			return true;
 	}
 	return fail(ld, "entry point 0x%" PRIx64 " is outside every executable segment", entry);

@@ -276,8 +276,11 @@ bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 		*val = counter_value(h, csr);
 		return true;
 	}
+	/* Sdtrig with no triggers: tselect reads 0 and tdata1.type = 0 says "no trigger here";
+	 * the hpm counters and events count nothing. All of them ignore writes. */
 	if ((csr >= RV_CSR_MHPMCOUNTER3 && csr <= RV_CSR_MHPMCOUNTER31) ||
-	    (csr >= RV_CSR_MHPMEVENT3 && csr <= RV_CSR_MHPMEVENT31)) {
+	    (csr >= RV_CSR_MHPMEVENT3 && csr <= RV_CSR_MHPMEVENT31) ||
+	    (csr >= RV_CSR_TSELECT && csr <= RV_CSR_TDATA3)) {
 		*val = 0;
 		return true;
 	}
@@ -444,7 +447,7 @@ static unsigned poke(rv_hart *h, unsigned csr, uint64_t val)
 		h->pmpcfg[csr - RV_CSR_PMPCFG0] = val;
 	else if (csr >= RV_CSR_PMPADDR0 && csr <= RV_CSR_PMPADDR0 + 63)
 		h->pmpaddr[csr - RV_CSR_PMPADDR0] = val & ((UINT64_C(1) << 54) - 1);
-	return 0; /* hpm counters and events: read-only zero */
+	return 0; /* hpm counters and events, trigger CSRs: writes ignored */
 }
 
 /* ---- the instruction-level entry points ---------------------------------------------------- */

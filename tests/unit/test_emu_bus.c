@@ -700,6 +700,17 @@ static const char *load_fails(const struct image *im, uint16_t machine)
 	return err;
 }
 
+static void assert_loads(const struct image *im)
+{
+	emu_bus bus;
+	emu_elf elf;
+	char err[256] = "";
+	bus_setup(&bus);
+	ck_assert_msg(load_bytes(&bus, im->b, im->size, EM_RISCV, &elf, err, sizeof(err)), "%s", err);
+	emu_elf_free(&elf);
+	emu_bus_free(&bus);
+}
+
 static void assert_fails_with(const struct image *im, const char *want)
 {
 	const char *err = load_fails(im, EM_RISCV);
@@ -993,6 +1004,10 @@ START_TEST(elf_rejects_bad_segments)
 	build_rv(&im);
 	put32(&im, IMG_PH(0) + 4, PF_R);
 	assert_fails_with(&im, "entry point 0x80000000 is outside");
+	/* no flags at all, as linker scripts without PHDRS emit: loads like Spike and QEMU do */
+	build_rv(&im);
+	put32(&im, IMG_PH(0) + 4, 0);
+	assert_loads(&im);
 }
 END_TEST
 
