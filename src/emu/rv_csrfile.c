@@ -5,6 +5,8 @@
 
 #include "emu/rv_hart.h"
 
+#include <stddef.h>
+
 /* mstatus bits */
 #define MS_SIE	(UINT64_C(1) << 1)
 #define MS_MIE	(UINT64_C(1) << 3)
@@ -209,11 +211,10 @@ static uint64_t counter_value(const rv_hart *h, unsigned csr)
 
 bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 {
-	uint64_t mip = rv_mip(h);
 	switch (csr) {
 	case RV_CSR_SSTATUS: *val = (h->mstatus & SSTATUS_VIEW); return true;
 	case RV_CSR_SIE: *val = h->mie & h->mideleg & ~h->hideleg & (S_IRQS); return true;
-	case RV_CSR_SIP: *val = mip & h->mideleg & (S_IRQS); return true;
+	case RV_CSR_SIP: *val = rv_mip(h) & h->mideleg & (S_IRQS); return true;
 	case RV_CSR_STVEC: *val = h->stvec; return true;
 	case RV_CSR_SCOUNTEREN: *val = h->scounteren; return true;
 	case RV_CSR_SENVCFG: *val = h->senvcfg; return true;
@@ -225,7 +226,7 @@ bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 	case RV_CSR_SATP: *val = h->satp; return true;
 	case RV_CSR_VSSTATUS: *val = h->vsstatus; return true;
 	case RV_CSR_VSIE: *val = vs_view(h->mie, h->hideleg); return true;
-	case RV_CSR_VSIP: *val = vs_view(mip, h->hideleg); return true;
+	case RV_CSR_VSIP: *val = vs_view(rv_mip(h), h->hideleg); return true;
 	case RV_CSR_VSTVEC: *val = h->vstvec; return true;
 	case RV_CSR_VSSCRATCH: *val = h->vsscratch; return true;
 	case RV_CSR_VSEPC: *val = h->vsepc; return true;
@@ -237,7 +238,7 @@ bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 	case RV_CSR_HEDELEG: *val = h->hedeleg; return true;
 	case RV_CSR_HIDELEG: *val = h->hideleg; return true;
 	case RV_CSR_HIE: *val = h->mie & (VS_IRQS | IRQ_BIT(RV_IRQ_SGEI)); return true;
-	case RV_CSR_HIP: *val = mip & (VS_IRQS | IRQ_BIT(RV_IRQ_SGEI)); return true;
+	case RV_CSR_HIP: *val = rv_mip(h) & (VS_IRQS | IRQ_BIT(RV_IRQ_SGEI)); return true;
 	case RV_CSR_HVIP: *val = h->hvip; return true;
 	case RV_CSR_HTIMEDELTA: *val = h->htimedelta; return true;
 	case RV_CSR_HCOUNTEREN: *val = h->hcounteren; return true;
@@ -252,7 +253,7 @@ bool rv_csr_peek(const rv_hart *h, unsigned csr, uint64_t *val)
 	case RV_CSR_MEDELEG: *val = h->medeleg; return true;
 	case RV_CSR_MIDELEG: *val = h->mideleg; return true;
 	case RV_CSR_MIE: *val = h->mie; return true;
-	case RV_CSR_MIP: *val = mip; return true;
+	case RV_CSR_MIP: *val = rv_mip(h); return true;
 	case RV_CSR_MTVEC: *val = h->mtvec; return true;
 	case RV_CSR_MCOUNTEREN: *val = h->mcounteren; return true;
 	case RV_CSR_MENVCFG: *val = h->menvcfg; return true;
@@ -452,10 +453,12 @@ static unsigned poke(rv_hart *h, unsigned csr, uint64_t val)
 
 /* ---- the instruction-level entry points ---------------------------------------------------- */
 
-static unsigned access_check(const rv_hart *h, unsigned csr, bool write, unsigned *target)
+/* Existence first (an unknown CSR is illegal whatever the mode), then the mode's rights. The
+ * value of csr comes back in *cur, read from the VS copy when V=1 aliases it. */
+static unsigned access_check(const rv_hart *h, unsigned csr, bool write, unsigned *target,
+			     uint64_t *cur)
 {
-	uint64_t dummy;
-	if (!rv_csr_peek(h, csr, &dummy))
+	if (!rv_csr_peek(h, csr, cur))
 		return RV_EXC_ILLEGAL;
 	unsigned exc = privilege_check(h, csr, write);
 	if (!exc)
@@ -463,36 +466,80 @@ static unsigned access_check(const rv_hart *h, unsigned csr, bool write, unsigne
 	if (exc)
 		return exc;
 	*target = h->virt ? vs_alias(csr) : csr;
+	if (*target != csr)
+		rv_csr_peek(h, *target, cur);
 	return 0;
 }
 
 unsigned rv_csr_read(rv_hart *h, unsigned csr, uint64_t *val)
 {
-	unsigned target, exc = access_check(h, csr, false, &target);
-	if (exc)
-		return exc;
-	rv_csr_peek(h, target, val);
-	return 0;
+	unsigned target;
+	return access_check(h, csr, false, &target, val);
 }
 
 unsigned rv_csr_write(rv_hart *h, unsigned csr, uint64_t val)
 {
-	unsigned target, exc = access_check(h, csr, true, &target);
+	uint64_t cur;
+	unsigned target, exc = access_check(h, csr, true, &target, &cur);
 	if (exc)
 		return exc;
 	poke(h, target, val);
 	return 0;
 }
 
+/* CSRs that are plain storage: no view, no side effect, no check beyond the privilege in the
+ * CSR number. Trap handlers spend most of their CSR accesses on these. */
+#define PLAIN(name, field, mask)                                                                   \
+	[RV_CSR_##name] = {offsetof(rv_hart, field) + 1, mask}
+static const struct plain_csr {
+	uint16_t offset_plus_one; /* 0: not a plain CSR */
+	uint64_t write_mask;
+} plain_csrs[4096] = {
+	PLAIN(MSCRATCH, mscratch, ~UINT64_C(0)), PLAIN(MEPC, mepc, ~UINT64_C(1)),
+	PLAIN(MCAUSE, mcause, ~UINT64_C(0)),	 PLAIN(MTVAL, mtval, ~UINT64_C(0)),
+	PLAIN(MTVAL2, mtval2, ~UINT64_C(0)),	 PLAIN(MTINST, mtinst, ~UINT64_C(0)),
+	PLAIN(SSCRATCH, sscratch, ~UINT64_C(0)), PLAIN(SEPC, sepc, ~UINT64_C(1)),
+	PLAIN(SCAUSE, scause, ~UINT64_C(0)),	 PLAIN(STVAL, stval, ~UINT64_C(0)),
+	PLAIN(HTVAL, htval, ~UINT64_C(0)),	 PLAIN(HTINST, htinst, ~UINT64_C(0)),
+	PLAIN(VSSCRATCH, vsscratch, ~UINT64_C(0)), PLAIN(VSEPC, vsepc, ~UINT64_C(1)),
+	PLAIN(VSCAUSE, vscause, ~UINT64_C(0)),	 PLAIN(VSTVAL, vstval, ~UINT64_C(0)),
+};
+#undef PLAIN
+
+/* A plain CSR accessed with V=0 from a privilege its number allows (level 2, the H and VS
+ * CSRs, belongs to HS-mode): no alias, no exception possible. */
+static uint64_t *plain_csr(rv_hart *h, unsigned csr, uint64_t *mask)
+{
+	const struct plain_csr *p = &plain_csrs[csr & 0xfff];
+	unsigned level = (csr >> 8) & 3;
+	if (!p->offset_plus_one || h->virt || h->priv < (level == 2 ? RV_PRIV_S : level))
+		return NULL;
+	*mask = p->write_mask;
+	return (uint64_t *)((char *)h + p->offset_plus_one - 1);
+}
+
 unsigned rv_csr_op(rv_hart *h, unsigned csr, rv_csr_kind kind, uint64_t operand, bool reads,
 		   bool writes, uint64_t *old, unsigned *effects)
 {
-	unsigned target, exc = access_check(h, csr, writes, &target);
+	uint64_t mask, *field = plain_csr(h, csr, &mask);
+	if (field) {
+		uint64_t cur = *field;
+		*effects = 0;
+		if (reads)
+			*old = cur;
+		if (writes)
+			*field = (kind == RV_CSR_SWAP  ? operand
+				  : kind == RV_CSR_SET ? cur | operand
+						       : cur & ~operand) &
+				 mask;
+		return 0;
+	}
+
 	uint64_t cur = 0;
+	unsigned target, exc = access_check(h, csr, writes, &target, &cur);
 	*effects = 0;
 	if (exc)
 		return exc;
-	rv_csr_peek(h, target, &cur);
 	if (reads)
 		*old = cur;
 	if (!writes)
