@@ -19,6 +19,7 @@
  *
  * What Unicorn 2.0.1 cannot be compared on, and so is not generated:
  *  - Zba and Zbb: QEMU 5.0 predates them (andn, sh1add, clz raise illegal instruction);
+ *  - amomin.w, amomax.w, amominu.w, amomaxu.w: Unicorn computes them wrongly (see amo_ops);
  *  - misaligned AMO, LR and SC: QEMU raises the misaligned exception the spec allows, which a
  *    straight-line sequence cannot survive. Misaligned plain loads and stores are generated: both
  *    emulate them, also across the page boundary in the middle of the buffer.
@@ -73,8 +74,9 @@ enum {
 };
 
 static const char *const abi_names[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",  "a0",  "a1", "a2", "a3", "a4", "a5",
-    "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
 /* ---- random numbers ------------------------------------------------------------------------ */
@@ -122,12 +124,12 @@ static uint64_t interesting_value(uint64_t *rng)
 	    UINT64_C(0xffffffff7fffffff),
 	    UINT64_C(0x8000000080000000),
 	};
-	uint64_t r = rng_next(rng);
-	switch (rng_below(rng, 8)) {
+	uint64_t pick = rng_next(rng), r = rng_next(rng);
+	switch (pick & 7) {
 	case 0:
 	case 1:
-	case 2: return edges[r % (sizeof edges / sizeof edges[0])];
-	case 3: return (uint64_t)(int64_t)rng_range(rng, -16, 16);
+	case 2: return edges[(pick >> 3) % (sizeof edges / sizeof edges[0])];
+	case 3: return (uint64_t)((int64_t)((pick >> 3) % 33) - 16);
 	case 4: return (uint64_t)(int64_t)(int32_t)r; /* a sign-extended word */
 	case 5: return (uint32_t)r;		      /* a zero-extended word */
 	default: return r;
@@ -170,7 +172,8 @@ static uint32_t enc_i(unsigned opcode, unsigned f3, unsigned rd, unsigned rs1, i
 static uint32_t enc_s(unsigned f3, unsigned rs1, unsigned rs2, int32_t imm)
 {
 	uint32_t u = (uint32_t)imm;
-	return field(u, 11, 5, 25) | rs2 << 20 | rs1 << 15 | f3 << 12 | field(u, 4, 0, 7) | OPC_STORE;
+	return field(u, 11, 5, 25) | rs2 << 20 | rs1 << 15 | f3 << 12 | field(u, 4, 0, 7) |
+	       OPC_STORE;
 }
 
 /* The offset bits of a B-type instruction. */
@@ -317,7 +320,7 @@ struct insn {
 	uint32_t raw;
 	uint8_t len;
 	uint8_t fixup;
-	uint16_t op;	      /* the op the decoder must give (for a compressed form, its expansion) */
+	uint16_t op; /* the op the decoder must give (for a compressed form, its expansion) */
 	uint16_t target_unit; /* branches: the unit they jump to (nunits = the end) */
 	uint32_t offset;      /* byte offset from CODE_BASE */
 };
@@ -327,6 +330,7 @@ struct sequence {
 	unsigned n, nunits;
 	struct insn insn[MAX_LENGTH + MAX_UNIT];
 	unsigned unit_first[MAX_LENGTH + MAX_UNIT + 1]; /* first instruction of each unit */
+	uint8_t unit_class[MAX_LENGTH + MAX_UNIT];	/* index into classes[], for reports */
 	uint32_t size;					/* code bytes */
 	uint8_t code[CODE_SIZE];
 	uint64_t x[32];
@@ -346,13 +350,14 @@ static void emit(struct gen *g, uint32_t raw, unsigned op)
 	g->room--;
 }
 
-static void emit_branch(struct gen *g, uint32_t raw, unsigned op, enum fixup fix)
+/* A branch or jump to the start of a later unit, past up to max_skip - 1 whole units (or to the
+ * end): the offset is filled in by layout(). */
+static void emit_branch(struct gen *g, uint32_t raw, unsigned op, enum fixup fix, unsigned max_skip)
 {
 	struct sequence *s = g->seq;
 	emit(g, raw, op);
-	/* forward past 0..3 whole units: their sizes bound the distance (c.beqz reaches 256 B) */
 	s->insn[s->n - 1].fixup = (uint8_t)fix;
-	s->insn[s->n - 1].target_unit = (uint16_t)(s->nunits + 1 + rng_below(&g->rng, 4));
+	s->insn[s->n - 1].target_unit = (uint16_t)(s->nunits + 1 + rng_below(&g->rng, max_skip));
 }
 
 /* ---- register choice ---- */
@@ -408,7 +413,7 @@ static unsigned csrc_reg(struct gen *g)
 
 static int32_t simm12(struct gen *g)
 {
-	static const int32_t edges[] = {0, 1, -1, 2047, -2048, 0x7ff, -0x800 + 1};
+	static const int32_t edges[] = {0, 1, -1, 2, 2047, -2048, 2046, -2047};
 	if (rng_chance(&g->rng, 4))
 		return edges[rng_below(&g->rng, sizeof edges / sizeof edges[0])];
 	return rng_range(&g->rng, -2048, 2047);
@@ -422,18 +427,18 @@ struct r_op {
 };
 
 static const struct r_op alu_reg_ops[] = {
-    {OP(ADD), OPC_OP, 0, 0x00},	   {OP(SUB), OPC_OP, 0, 0x20},	  {OP(SLL), OPC_OP, 1, 0x00},
-    {OP(SLT), OPC_OP, 2, 0x00},	   {OP(SLTU), OPC_OP, 3, 0x00},	  {OP(XOR), OPC_OP, 4, 0x00},
-    {OP(SRL), OPC_OP, 5, 0x00},	   {OP(SRA), OPC_OP, 5, 0x20},	  {OP(OR), OPC_OP, 6, 0x00},
-    {OP(AND), OPC_OP, 7, 0x00},	   {OP(ADDW), OPC_OP_32, 0, 0x00}, {OP(SUBW), OPC_OP_32, 0, 0x20},
+    {OP(ADD), OPC_OP, 0, 0x00},	    {OP(SUB), OPC_OP, 0, 0x20},	    {OP(SLL), OPC_OP, 1, 0x00},
+    {OP(SLT), OPC_OP, 2, 0x00},	    {OP(SLTU), OPC_OP, 3, 0x00},    {OP(XOR), OPC_OP, 4, 0x00},
+    {OP(SRL), OPC_OP, 5, 0x00},	    {OP(SRA), OPC_OP, 5, 0x20},	    {OP(OR), OPC_OP, 6, 0x00},
+    {OP(AND), OPC_OP, 7, 0x00},	    {OP(ADDW), OPC_OP_32, 0, 0x00}, {OP(SUBW), OPC_OP_32, 0, 0x20},
     {OP(SLLW), OPC_OP_32, 1, 0x00}, {OP(SRLW), OPC_OP_32, 5, 0x00}, {OP(SRAW), OPC_OP_32, 5, 0x20},
 };
 
 static const struct r_op muldiv_ops[] = {
-    {OP(MUL), OPC_OP, 0, 1},	 {OP(MULH), OPC_OP, 1, 1},	{OP(MULHSU), OPC_OP, 2, 1},
-    {OP(MULHU), OPC_OP, 3, 1},	 {OP(DIV), OPC_OP, 4, 1},	{OP(DIVU), OPC_OP, 5, 1},
-    {OP(REM), OPC_OP, 6, 1},	 {OP(REMU), OPC_OP, 7, 1},	{OP(MULW), OPC_OP_32, 0, 1},
-    {OP(DIVW), OPC_OP_32, 4, 1}, {OP(DIVUW), OPC_OP_32, 5, 1}, {OP(REMW), OPC_OP_32, 6, 1},
+    {OP(MUL), OPC_OP, 0, 1},	  {OP(MULH), OPC_OP, 1, 1},	{OP(MULHSU), OPC_OP, 2, 1},
+    {OP(MULHU), OPC_OP, 3, 1},	  {OP(DIV), OPC_OP, 4, 1},	{OP(DIVU), OPC_OP, 5, 1},
+    {OP(REM), OPC_OP, 6, 1},	  {OP(REMU), OPC_OP, 7, 1},	{OP(MULW), OPC_OP_32, 0, 1},
+    {OP(DIVW), OPC_OP_32, 4, 1},  {OP(DIVUW), OPC_OP_32, 5, 1}, {OP(REMW), OPC_OP_32, 6, 1},
     {OP(REMUW), OPC_OP_32, 7, 1},
 };
 
@@ -446,12 +451,18 @@ struct i_op {
 };
 
 static const struct i_op alu_imm_ops[] = {
-    {OP(ADDI), OPC_OP_IMM, 0, IMM_S12, 0},	   {OP(SLTI), OPC_OP_IMM, 2, IMM_S12, 0},
-    {OP(SLTIU), OPC_OP_IMM, 3, IMM_S12, 0},	   {OP(XORI), OPC_OP_IMM, 4, IMM_S12, 0},
-    {OP(ORI), OPC_OP_IMM, 6, IMM_S12, 0},	   {OP(ANDI), OPC_OP_IMM, 7, IMM_S12, 0},
-    {OP(SLLI), OPC_OP_IMM, 1, IMM_SHAMT6, 0},	   {OP(SRLI), OPC_OP_IMM, 5, IMM_SHAMT6, 0},
-    {OP(SRAI), OPC_OP_IMM, 5, IMM_SHAMT6, 0x400},  {OP(ADDIW), OPC_OP_IMM_32, 0, IMM_S12, 0},
-    {OP(SLLIW), OPC_OP_IMM_32, 1, IMM_SHAMT5, 0},  {OP(SRLIW), OPC_OP_IMM_32, 5, IMM_SHAMT5, 0},
+    {OP(ADDI), OPC_OP_IMM, 0, IMM_S12, 0},
+    {OP(SLTI), OPC_OP_IMM, 2, IMM_S12, 0},
+    {OP(SLTIU), OPC_OP_IMM, 3, IMM_S12, 0},
+    {OP(XORI), OPC_OP_IMM, 4, IMM_S12, 0},
+    {OP(ORI), OPC_OP_IMM, 6, IMM_S12, 0},
+    {OP(ANDI), OPC_OP_IMM, 7, IMM_S12, 0},
+    {OP(SLLI), OPC_OP_IMM, 1, IMM_SHAMT6, 0},
+    {OP(SRLI), OPC_OP_IMM, 5, IMM_SHAMT6, 0},
+    {OP(SRAI), OPC_OP_IMM, 5, IMM_SHAMT6, 0x400},
+    {OP(ADDIW), OPC_OP_IMM_32, 0, IMM_S12, 0},
+    {OP(SLLIW), OPC_OP_IMM_32, 1, IMM_SHAMT5, 0},
+    {OP(SRLIW), OPC_OP_IMM_32, 5, IMM_SHAMT5, 0},
     {OP(SRAIW), OPC_OP_IMM_32, 5, IMM_SHAMT5, 0x400},
 };
 
@@ -461,7 +472,7 @@ struct mem_op {
 };
 
 static const struct mem_op load_ops[] = {
-    {OP(LB), 0, 1}, {OP(LH), 1, 2},  {OP(LW), 2, 4},  {OP(LD), 3, 8},
+    {OP(LB), 0, 1},  {OP(LH), 1, 2},  {OP(LW), 2, 4},  {OP(LD), 3, 8},
     {OP(LBU), 4, 1}, {OP(LHU), 5, 2}, {OP(LWU), 6, 4},
 };
 
@@ -539,12 +550,18 @@ static void gen_upper(struct gen *g)
 /* ---- memory ---- */
 
 /* An address for an access of size bytes inside the buffer and within a 12-bit offset of base
- * (whose value is b): naturally aligned, or any byte when misaligned is set. */
+ * (whose value is b): naturally aligned, or any byte when misaligned is set, then a quarter of
+ * the time straddling the page boundary in the middle of the buffer when b reaches it. */
 static uint64_t data_target(struct gen *g, uint64_t b, unsigned size, bool misaligned)
 {
 	uint64_t lo = b - 2048, hi = b + 2047;
 	if (hi + size > DATA_BASE + DATA_SIZE)
 		hi = DATA_BASE + DATA_SIZE - size;
+	if (misaligned && rng_chance(&g->rng, 4)) {
+		uint64_t a = DATA_BASE + DATA_SIZE / 2 - 1 - rng_below(&g->rng, size - 1);
+		if (a >= lo && a <= hi)
+			return a;
+	}
 	uint64_t a = lo + rng_next(&g->rng) % (hi - lo + 1);
 	if (!misaligned)
 		a &= ~(uint64_t)(size - 1);
@@ -591,7 +608,8 @@ static void gen_amo(struct gen *g)
 	bool dword = !o->word || rng_chance(&g->rng, 2);
 	unsigned t = gen_atomic_address(g, dword);
 	bool aq = rng_chance(&g->rng, 2), rl = rng_chance(&g->rng, 2);
-	emit(g, enc_amo(o->f5, dword, aq, rl, dst_reg(g), t, src_reg(g)), dword ? o->op_d : o->op_w);
+	emit(g, enc_amo(o->f5, dword, aq, rl, dst_reg(g), t, src_reg(g)),
+	     dword ? o->op_d : o->op_w);
 }
 
 /* Register arithmetic between an LR and its SC: writes neither the address register t nor
@@ -620,8 +638,9 @@ static void gen_lr_sc(struct gen *g)
 	     dword ? OP(LR_D) : OP(LR_W));
 	while (fillers--)
 		gen_filler(g, t);
-	emit(g, enc_amo(AMO_SC, dword, rng_chance(&g->rng, 2), rng_chance(&g->rng, 2), dst_reg(g), t,
-			src_reg(g)),
+	emit(g,
+	     enc_amo(AMO_SC, dword, rng_chance(&g->rng, 2), rng_chance(&g->rng, 2), dst_reg(g), t,
+		     src_reg(g)),
 	     dword ? OP(SC_D) : OP(SC_W));
 }
 
@@ -656,15 +675,15 @@ struct c_op {
 };
 
 static const struct c_op c_alu_ops[] = {
-    {OP(ADDI), C_RD_IMM, 0, 0, true},	{OP(ADDIW), C_RD_IMM, 1, 0, false},
+    {OP(ADDI), C_RD_IMM, 0, 0, true},	 {OP(ADDIW), C_RD_IMM, 1, 0, false},
     {OP(ADDI), C_RD_IMM, 2, 0, false}, /* c.li */
-    {OP(LUI), C_LUI, 0, 0, false},	{OP(SLLI), C_SLLI, 0, 0, false},
+    {OP(LUI), C_LUI, 0, 0, false},	 {OP(SLLI), C_SLLI, 0, 0, false},
     {OP(SRLI), C_CB_SHIFT, 0, 0, false}, {OP(SRAI), C_CB_SHIFT, 1, 0, false},
-    {OP(ANDI), C_CB_ANDI, 2, 0, false}, {OP(SUB), C_CA, 0, 0, false},
-    {OP(XOR), C_CA, 0, 1, false},	{OP(OR), C_CA, 0, 2, false},
-    {OP(AND), C_CA, 0, 3, false},	{OP(SUBW), C_CA, 1, 0, false},
-    {OP(ADDW), C_CA, 1, 1, false},	{OP(ADD), C_CR, 0, 0, false}, /* c.mv */
-    {OP(ADD), C_CR, 1, 0, false},	{OP(ADDI), C_ADDI4SPN, 0, 0, false},
+    {OP(ANDI), C_CB_ANDI, 2, 0, false},	 {OP(SUB), C_CA, 0, 0, false},
+    {OP(XOR), C_CA, 0, 1, false},	 {OP(OR), C_CA, 0, 2, false},
+    {OP(AND), C_CA, 0, 3, false},	 {OP(SUBW), C_CA, 1, 0, false},
+    {OP(ADDW), C_CA, 1, 1, false},	 {OP(ADD), C_CR, 0, 0, false}, /* c.mv */
+    {OP(ADD), C_CR, 1, 0, false},	 {OP(ADDI), C_ADDI4SPN, 0, 0, false},
 };
 
 static int32_t simm6(struct gen *g, bool nonzero)
@@ -686,27 +705,13 @@ static void gen_c_alu(struct gen *g)
 	const struct c_op *o = PICK(g, c_alu_ops);
 	uint32_t raw;
 	switch (o->shape) {
-	case C_RD_IMM:
-		raw = enc_ci(o->f3, 1, dst_reg_nonzero(g), simm6(g, o->nonzero));
-		break;
-	case C_LUI:
-		raw = enc_c_lui(dst_reg_nonzero(g), (uint32_t)simm6(g, true) << 12);
-		break;
-	case C_SLLI:
-		raw = enc_ci(0, 2, dst_reg_nonzero(g), rng_range(&g->rng, 1, 63));
-		break;
-	case C_CB_SHIFT:
-		raw = enc_cb_alu(o->f3, cdst_reg(g), rng_range(&g->rng, 1, 63));
-		break;
-	case C_CB_ANDI:
-		raw = enc_cb_alu(o->f3, cdst_reg(g), simm6(g, false));
-		break;
-	case C_CA:
-		raw = enc_ca(o->f3, o->f2, cdst_reg(g), csrc_reg(g));
-		break;
-	case C_CR:
-		raw = enc_cr(o->f3, dst_reg_nonzero(g), nonzero_src_reg(g));
-		break;
+	case C_RD_IMM: raw = enc_ci(o->f3, 1, dst_reg_nonzero(g), simm6(g, o->nonzero)); break;
+	case C_LUI: raw = enc_c_lui(dst_reg_nonzero(g), (uint32_t)simm6(g, true) << 12); break;
+	case C_SLLI: raw = enc_ci(0, 2, dst_reg_nonzero(g), rng_range(&g->rng, 1, 63)); break;
+	case C_CB_SHIFT: raw = enc_cb_alu(o->f3, cdst_reg(g), rng_range(&g->rng, 1, 63)); break;
+	case C_CB_ANDI: raw = enc_cb_alu(o->f3, cdst_reg(g), simm6(g, false)); break;
+	case C_CA: raw = enc_ca(o->f3, o->f2, cdst_reg(g), csrc_reg(g)); break;
+	case C_CR: raw = enc_cr(o->f3, dst_reg_nonzero(g), nonzero_src_reg(g)); break;
 	default:
 		raw = enc_c_addi4spn(cdst_reg(g), 4u * (uint32_t)rng_range(&g->rng, 1, 255));
 		break;
@@ -747,21 +752,26 @@ static void gen_c_mem(struct gen *g)
 
 /* ---- control flow ---- */
 
+/* Most branches skip up to three units, some up to fifteen so that higher offset bits are used.
+ * Compressed conditional branches reach 254 bytes forward: three units of at most 24 bytes
+ * (MAX_UNIT instructions) stay well inside. */
+#define SHORT_SKIP 4
+#define LONG_SKIP  16
+
 static void gen_branch(struct gen *g)
 {
 	static const uint16_t b_ops[8] = {
-	    [0] = OP(BEQ), [1] = OP(BNE), [4] = OP(BLT), [5] = OP(BGE), [6] = OP(BLTU), [7] = OP(BGEU),
+	    [0] = OP(BEQ), [1] = OP(BNE),  [4] = OP(BLT),
+	    [5] = OP(BGE), [6] = OP(BLTU), [7] = OP(BGEU),
 	};
+	unsigned skip = rng_chance(&g->rng, 3) ? LONG_SKIP : SHORT_SKIP;
 	switch (rng_below(&g->rng, 6)) {
-	case 0:
-		emit_branch(g, enc_jal(dst_reg(g), 0), OP(JAL), FIX_J);
-		break;
-	case 1:
-		emit_branch(g, enc_c_j(0), OP(JAL), FIX_CJ);
-		break;
+	case 0: emit_branch(g, enc_jal(dst_reg(g), 0), OP(JAL), FIX_J, skip); break;
+	case 1: emit_branch(g, enc_c_j(0), OP(JAL), FIX_CJ, skip); break;
 	case 2: {
 		bool bnez = rng_chance(&g->rng, 2);
-		emit_branch(g, enc_c_bz(bnez, csrc_reg(g), 0), bnez ? OP(BNE) : OP(BEQ), FIX_CB);
+		emit_branch(g, enc_c_bz(bnez, csrc_reg(g), 0), bnez ? OP(BNE) : OP(BEQ), FIX_CB,
+			    SHORT_SKIP);
 		break;
 	}
 	default: {
@@ -771,7 +781,7 @@ static void gen_branch(struct gen *g)
 		do
 			f3 = rng_below(&g->rng, 8);
 		while (!b_ops[f3]);
-		emit_branch(g, enc_b(f3, rs1, rs2, 0), b_ops[f3], FIX_B);
+		emit_branch(g, enc_b(f3, rs1, rs2, 0), b_ops[f3], FIX_B, skip);
 		break;
 	}
 	}
@@ -787,18 +797,12 @@ struct insn_class {
 };
 
 static const struct insn_class classes[] = {
-    {"alu-reg", 6, 1, gen_alu_reg},
-    {"alu-imm", 6, 1, gen_alu_imm},
-    {"lui-auipc", 2, 1, gen_upper},
-    {"mul-div", 6, 1, gen_muldiv},
-    {"load", 4, 1, gen_load},
-    {"store", 4, 1, gen_store},
-    {"amo", 3, 2, gen_amo},
-    {"lr-sc", 2, 3, gen_lr_sc},
-    {"sc-alone", 1, 2, gen_sc_alone},
-    {"c-alu", 6, 1, gen_c_alu},
-    {"c-mem", 4, 1, gen_c_mem},
-    {"branch", 3, 1, gen_branch},
+    {"alu-reg", 6, 1, gen_alu_reg},   {"alu-imm", 6, 1, gen_alu_imm},
+    {"lui-auipc", 2, 1, gen_upper},   {"mul-div", 6, 1, gen_muldiv},
+    {"load", 4, 1, gen_load},	      {"store", 4, 1, gen_store},
+    {"amo", 3, 2, gen_amo},	      {"lr-sc", 2, 3, gen_lr_sc},
+    {"sc-alone", 1, 2, gen_sc_alone}, {"c-alu", 6, 1, gen_c_alu},
+    {"c-mem", 4, 1, gen_c_mem},	      {"branch", 3, 1, gen_branch},
 };
 
 #define NCLASSES (sizeof classes / sizeof classes[0])
@@ -832,7 +836,9 @@ static void gen_state(struct gen *g)
 		s->x[i] = DATA_BASE + (rng_chance(&g->rng, 8) ? off : off & ~UINT64_C(7));
 	}
 	for (unsigned i = 0; i < DATA_SIZE; i += 8) {
-		uint64_t v = interesting_value(&g->rng);
+		uint64_t v = rng_next(&g->rng);
+		if ((v & 3) == 0) /* a quarter of the words: the cheap draw decides */
+			v = interesting_value(&g->rng);
 		memcpy(&s->data[i], &v, 8);
 	}
 }
@@ -868,7 +874,8 @@ static void layout(struct sequence *s)
 		if (in->fixup != FIX_NONE) {
 			unsigned target = in->target_unit < s->nunits ? in->target_unit : s->nunits;
 			in->target_unit = (uint16_t)target;
-			in->raw |= fixup_bits(in->fixup, (int32_t)(unit_offset[target] - in->offset));
+			in->raw |=
+			    fixup_bits(in->fixup, (int32_t)(unit_offset[target] - in->offset));
 		}
 		memcpy(&s->code[in->offset], &in->raw, in->len);
 	}
@@ -884,8 +891,10 @@ static void generate(struct sequence *s, uint64_t seed, unsigned length)
 	unsigned want = 1 + rng_below(&g.rng, length);
 	while (s->n < want) {
 		g.room = want - s->n;
+		const struct insn_class *c = pick_class(&g, g.room);
 		s->unit_first[s->nunits] = s->n;
-		pick_class(&g, g.room)->gen(&g);
+		s->unit_class[s->nunits] = (uint8_t)(c - classes);
+		c->gen(&g);
 		s->nunits++;
 	}
 	s->unit_first[s->nunits] = s->n;
@@ -902,11 +911,19 @@ struct result {
 	char error[128]; /* a trap or an engine error: the run is not comparable */
 };
 
+/* Unicorn 2.0.1 flushes its 1 GiB translation buffer when it is full, and the flush can leave
+ * cpu_exec chaining a jump from a block it freed: tb_set_jmp_target writes through a null
+ * pointer (unicorn-engine/unicorn#1702, #1923; seen here after some 60000 sequences of up to
+ * 300 instructions). A fresh engine after this many bytes of guest code translated keeps the
+ * buffer far from full, and the memory its pages take small; opening one costs about 0.3 ms. */
+#define ENGINE_CODE_BUDGET (UINT64_C(1) << 20)
+
 struct machines {
 	emu_bus bus;
 	rv_hart hart;
 	uc_engine *uc;
-	uc_context *reset; /* Unicorn's state after reset, restored before each sequence */
+	uc_context *reset;   /* Unicorn's state after reset, restored before each sequence */
+	uint64_t translated; /* guest code bytes given to this engine */
 };
 
 static uint64_t traps_taken(const rv_hart *h)
@@ -954,6 +971,27 @@ static void uc_check(uc_err err, const char *what)
 	}
 }
 
+/* A RISC-V 64 engine with RAM mapped and its reset state saved; false when Unicorn has none. */
+static bool unicorn_open(struct machines *m)
+{
+	uc_err err = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &m->uc);
+	if (err != UC_ERR_OK) {
+		printf("SKIP: unicorn cannot create a RISC-V 64 engine: %s\n", uc_strerror(err));
+		return false;
+	}
+	uc_check(uc_mem_map(m->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "map");
+	uc_check(uc_context_alloc(m->uc, &m->reset), "context alloc");
+	uc_check(uc_context_save(m->uc, m->reset), "context save");
+	m->translated = 0;
+	return true;
+}
+
+static void unicorn_close(struct machines *m)
+{
+	uc_context_free(m->reset);
+	uc_close(m->uc);
+}
+
 static void run_unicorn(struct machines *m, const struct sequence *s, struct result *r)
 {
 	int regs[32];
@@ -965,8 +1003,14 @@ static void run_unicorn(struct machines *m, const struct sequence *s, struct res
 	}
 	regs[31] = UC_RISCV_REG_PC;
 	vals[31] = &pc;
+	if (m->translated > ENGINE_CODE_BUDGET) {
+		unicorn_close(m);
+		unicorn_open(m);
+	}
+	m->translated += s->size;
 	/* the reset context also drops the LR reservation QEMU keeps in load_res */
 	uc_check(uc_context_restore(m->uc, m->reset), "context restore");
+	/* writing memory does not drop the blocks translated from it: the cache flush does */
 	uc_check(uc_mem_write(m->uc, CODE_BASE, s->code, CODE_SIZE), "code write");
 	uc_check(uc_ctl_remove_cache(m->uc, CODE_BASE, CODE_BASE + CODE_SIZE), "cache flush");
 	uc_check(uc_mem_write(m->uc, DATA_BASE, s->data, DATA_SIZE), "data write");
@@ -986,17 +1030,11 @@ static void run_unicorn(struct machines *m, const struct sequence *s, struct res
 	r->steps = 0;
 }
 
-/* 0 when the engine is ready, EXIT_SKIP when Unicorn has no RISC-V 64 engine. */
+/* 0 when both machines are ready, EXIT_SKIP when Unicorn has no RISC-V 64 engine. */
 static int machines_init(struct machines *m)
 {
-	uc_err err = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &m->uc);
-	if (err != UC_ERR_OK) {
-		printf("SKIP: unicorn cannot create a RISC-V 64 engine: %s\n", uc_strerror(err));
+	if (!unicorn_open(m))
 		return EXIT_SKIP;
-	}
-	uc_check(uc_mem_map(m->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "map");
-	uc_check(uc_context_alloc(m->uc, &m->reset), "context alloc");
-	uc_check(uc_context_save(m->uc, m->reset), "context save");
 	if (!emu_bus_init(&m->bus, RAM_BASE, RAM_SIZE)) {
 		fprintf(stderr, "rv_unicorn: cannot allocate the bus\n");
 		exit(EXIT_ERROR);
@@ -1010,8 +1048,7 @@ static void machines_free(struct machines *m)
 {
 	rv_hart_free(&m->hart);
 	emu_bus_free(&m->bus);
-	uc_context_free(m->reset);
-	uc_close(m->uc);
+	unicorn_close(m);
 }
 
 /* ---- comparing and reporting --------------------------------------------------------------- */
@@ -1036,6 +1073,7 @@ static bool same_state(const struct result *a, const struct result *b)
 	       !memcmp(a->data, b->data, DATA_SIZE);
 }
 
+/* One line per instruction; the first of each unit names the unit's class. */
 static void print_listing(const struct sequence *s)
 {
 	printf("sequence (%u instructions, %u units):\n", s->n, s->nunits);
@@ -1043,14 +1081,15 @@ static void print_listing(const struct sequence *s)
 		for (; i < s->unit_first[u + 1]; i++) {
 			const struct insn *in = &s->insn[i];
 			uint64_t pc = CODE_BASE + in->offset;
+			bool first = i == s->unit_first[u];
 			char text[96];
 			dec_rv_disasm(in->raw, pc, text, sizeof text);
-			printf("  %c %08" PRIx64 ":  %0*" PRIx32 "%*s  %s\n",
-			       i == s->unit_first[u] ? '>' : ' ', pc, in->len * 2, in->raw,
-			       in->len == 2 ? 4 : 0, "", text);
+			printf("  %-10s %08" PRIx64 ":  %0*" PRIx32 "%*s  %s\n",
+			       first ? classes[s->unit_class[u]].name : "", pc, in->len * 2,
+			       in->raw, in->len == 2 ? 4 : 0, "", text);
 		}
 	}
-	printf("    %08" PRIx64 ":  (end)\n", CODE_BASE + s->size);
+	printf("  %-10s %08" PRIx64 ":\n", "(end)", CODE_BASE + s->size);
 }
 
 static void print_registers(const uint64_t x[32])
@@ -1068,7 +1107,8 @@ static void print_differences(const struct sequence *s, const struct result *ts,
 	if (uc->error[0])
 		printf("%s\n", uc->error);
 	if (ts->pc != uc->pc)
-		printf("pc: trapscope 0x%016" PRIx64 "  unicorn 0x%016" PRIx64 "\n", ts->pc, uc->pc);
+		printf("pc: trapscope 0x%016" PRIx64 "  unicorn 0x%016" PRIx64 "\n", ts->pc,
+		       uc->pc);
 	for (unsigned i = 1; i < 32; i++)
 		if (ts->x[i] != uc->x[i])
 			printf("%-4s x%-2u: trapscope 0x%016" PRIx64 "  unicorn 0x%016" PRIx64
@@ -1098,7 +1138,8 @@ static void report(const struct sequence *s, unsigned length, const struct resul
 	if (bad_insn >= 0) {
 		dec_rv_insn d;
 		dec_rv_decode(s->insn[bad_insn].raw, &d);
-		printf("instruction %d (0x%08" PRIx32 "): the generator meant %s, the decoder gives "
+		printf("instruction %d (0x%08" PRIx32
+		       "): the generator meant %s, the decoder gives "
 		       "%s\n",
 		       bad_insn, s->insn[bad_insn].raw, dec_rv_op_name(s->insn[bad_insn].op),
 		       dec_rv_op_name(d.op));
@@ -1124,8 +1165,9 @@ struct options {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: rv_unicorn [--seed N] [--sequences N] [--length N (1..%d)] "
-			"[--keep-going]\n",
+	fprintf(stderr,
+		"usage: rv_unicorn [--seed N] [--sequences N] [--length N (1..%d)] "
+		"[--keep-going]\n",
 		MAX_LENGTH);
 	exit(EXIT_ERROR);
 }
