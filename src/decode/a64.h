@@ -4,22 +4,22 @@
 
 #include "decode.h"
 
-/* ---- Field helpers (a64_regs.c) --------------------------------------------------------- */
+/* ---- Field helpers (dec_a64_regs.c) --------------------------------------------------------- */
 
 /* A one-bit field whose meaning depends on its value. */
-dec_field *a64_flag(dec_reg *r, const char *name, const char *long_name, unsigned bit,
-		    const char *if_clear, const char *if_set);
+dec_field *dec_a64_flag(dec_reg *r, const char *name, const char *long_name, unsigned bit,
+			const char *if_clear, const char *if_set);
 /* A field whose meaning is names[value]; a missing entry reads "reserved encoding" and warns. */
-dec_field *a64_enum(dec_reg *r, const char *name, const char *long_name, unsigned lsb,
-		    unsigned width, const char *const *names, size_t count);
+dec_field *dec_a64_enum(dec_reg *r, const char *name, const char *long_name, unsigned lsb,
+			unsigned width, const char *const *names, size_t count);
 /* A RES0 field, added (with a warning) only when some of its bits are set. */
-void a64_res0(dec_reg *r, unsigned lsb, unsigned width);
+void dec_a64_res0(dec_reg *r, unsigned lsb, unsigned width);
 /* A RES0 field that is always shown; warns when set. */
-void a64_res0_always(dec_reg *r, unsigned lsb, unsigned width);
+void dec_a64_res0_always(dec_reg *r, unsigned lsb, unsigned width);
 
 #define A64_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- ESR_ELx (a64_esr.c) ---------------------------------------------------------------- */
+/* ---- ESR_ELx (dec_a64_esr.c) ---------------------------------------------------------------- */
 
 #define A64_EC_UNKNOWN	   0x00
 #define A64_EC_WFX	   0x01
@@ -71,24 +71,24 @@ void a64_res0_always(dec_reg *r, unsigned lsb, unsigned width);
 #define A64_EC_BRK64	   0x3C
 #define A64_EC_PMU	   0x3D
 
-static inline unsigned a64_esr_ec(uint64_t esr)
+static inline unsigned dec_a64_esr_ec(uint64_t esr)
 {
 	return (unsigned)dec_bits(esr, 26, 6);
 }
 
-static inline uint32_t a64_esr_iss(uint64_t esr)
+static inline uint32_t dec_a64_esr_iss(uint64_t esr)
 {
 	return (uint32_t)dec_bits(esr, 0, 25);
 }
 
 /* The Arm ARM's name of an exception class; "Unallocated (reserved) exception class" for
  * the codes it leaves free. Never NULL. */
-const char *a64_ec_long_name(unsigned ec);
+const char *dec_a64_ec_long_name(unsigned ec);
 /* True for the codes the current Arm ARM allocates. */
-bool a64_ec_allocated(unsigned ec);
+bool dec_a64_ec_allocated(unsigned ec);
 
 /* Fault status codes (DFSC/IFSC) of data and instruction aborts, grouped by kind. */
-typedef enum a64_fault_kind {
+typedef enum dec_a64_fault_kind {
 	A64_FAULT_RESERVED,
 	A64_FAULT_ADDR_SIZE,
 	A64_FAULT_TRANSLATION,
@@ -105,54 +105,54 @@ typedef enum a64_fault_kind {
 	A64_FAULT_TLB_CONFLICT,
 	A64_FAULT_ATOMIC_HW_UPDATE,
 	A64_FAULT_IMPDEF,
-} a64_fault_kind;
+} dec_a64_fault_kind;
 
-typedef struct a64_fsc {
-	a64_fault_kind kind;
+typedef struct dec_a64_fsc {
+	dec_a64_fault_kind kind;
 	int level; /* translation level -2..3, or A64_NO_LEVEL */
 	const char *name;
-} a64_fsc;
+} dec_a64_fsc;
 
 #define A64_NO_LEVEL 9
 
-const a64_fsc *a64_fsc_info(unsigned fsc);
+const dec_a64_fsc *dec_a64_fsc_info(unsigned fsc);
 
 /* Spells a trapped MSR/MRS/SYS (EC 0x18) or MSRR/MRRS/SYSP (EC 0x14) from its ISS, e.g.
  * "MRS x0, CNTVCT_EL0". Returns buf. */
-const char *a64_sysreg_insn(uint32_t iss, bool pair, char *buf, size_t size);
+const char *dec_a64_sysreg_insn(uint32_t iss, bool pair, char *buf, size_t size);
 
 /* "x3", "w3", "xzr", "wzr". */
-const char *a64_gpr_name(unsigned n, bool is64);
+const char *dec_a64_gpr_name(unsigned n, bool is64);
 
 /* The access a data abort with ISV=1 describes: "write of 4 bytes from w1",
  * "read of 2 bytes into w0, sign-extended". Returns buf. */
-const char *a64_dabt_access(uint32_t iss, char *buf, size_t size);
+const char *dec_a64_dabt_access(uint32_t iss, char *buf, size_t size);
 
-static inline bool a64_ec_is_dabt(unsigned ec)
+static inline bool dec_a64_ec_is_dabt(unsigned ec)
 {
 	return ec == A64_EC_DABT_LOW || ec == A64_EC_DABT_CUR;
 }
 
-static inline bool a64_ec_is_iabt(unsigned ec)
+static inline bool dec_a64_ec_is_iabt(unsigned ec)
 {
 	return ec == A64_EC_IABT_LOW || ec == A64_EC_IABT_CUR;
 }
 
-void a64_decode_esr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_esr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
 
-/* ---- Other registers (a64_regs.c) ----------------------------------------------------- */
+/* ---- Other registers (dec_a64_regs.c) ----------------------------------------------------- */
 
 /* Bits of HPFAR_EL2 that hold the faulting IPA page (FIPA, IPA[55:12]). */
 #define A64_HPFAR_FIPA_MASK UINT64_C(0x0000FFFFFFFFFFF0)
 
-static inline uint64_t a64_hpfar_to_ipa_page(uint64_t hpfar)
+static inline uint64_t dec_a64_hpfar_to_ipa_page(uint64_t hpfar)
 {
 	return (hpfar & A64_HPFAR_FIPA_MASK) << 8;
 }
 
 /* Stage-2 walk geometry from VTCR_EL2. The start level can resolve IPA sizes from
  * min_ipa_bits to max_ipa_bits (1 to 16 concatenated tables at that level). */
-typedef struct a64_s2_geometry {
+typedef struct dec_a64_s2_geometry {
 	unsigned ipa_bits;     /* 64 - T0SZ */
 	unsigned granule_bits; /* 12, 14 or 16; 0 for the reserved TG0 encoding */
 	int start_level;       /* -1..3, or A64_NO_LEVEL when SL0 is reserved for this granule */
@@ -160,48 +160,48 @@ typedef struct a64_s2_geometry {
 	unsigned max_ipa_bits;
 	unsigned concat_tables; /* tables concatenated at the start level */
 	unsigned pa_bits;	/* output address size from PS */
-} a64_s2_geometry;
+} dec_a64_s2_geometry;
 
-void a64_vtcr_geometry(uint64_t vtcr, a64_s2_geometry *g);
-bool a64_s2_geometry_consistent(const a64_s2_geometry *g);
+void dec_a64_vtcr_geometry(uint64_t vtcr, dec_a64_s2_geometry *g);
+bool dec_a64_s2_geometry_consistent(const dec_a64_s2_geometry *g);
 
-void a64_decode_hpfar(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_far(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_elr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_hcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_vtcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_spsr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_sctlr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
-void a64_decode_midr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_hpfar(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_far(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_elr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_hcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_vtcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_spsr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_sctlr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_midr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
 
 /* "EL1h", "EL0t", "AArch32 Supervisor", ... for SPSR.M[4:0]. */
-const char *a64_spsr_mode_name(unsigned m);
+const char *dec_a64_spsr_mode_name(unsigned m);
 
-/* ---- SMCCC / PSCI (a64_smccc.c) ------------------------------------------------------- */
+/* ---- SMCCC / PSCI (dec_a64_smccc.c) ------------------------------------------------------- */
 
 #define A64_SMCCC_VARIANT_SMCCC 0
 #define A64_SMCCC_VARIANT_PSCI	1
 
 /* Name of a known function ID ("PSCI_CPU_ON (SMC64)"), else of its range ("SDEI function"),
  * else NULL. */
-const char *a64_smccc_function_name(uint32_t id);
+const char *dec_a64_smccc_function_name(uint32_t id);
 /* True when id is one of the PSCI function IDs (0x84000000-0x8400001F, 0xC4000000-...). */
-bool a64_smccc_is_psci(uint32_t id);
+bool dec_a64_smccc_is_psci(uint32_t id);
 /* What KVM (kvm_smccc_call_handler, kvm_psci_call) does with a function ID it knows, as a
  * sentence; NULL for IDs trapscope does not know. */
-const char *a64_smccc_kvm_action(uint32_t id);
+const char *dec_a64_smccc_kvm_action(uint32_t id);
 /* What arm_vcpu does with a function ID that arrived by HVC or by SMC. */
-const char *a64_smccc_arm_vcpu_action(uint32_t id, bool via_smc);
+const char *dec_a64_smccc_arm_vcpu_action(uint32_t id, bool via_smc);
 
-void a64_decode_smccc(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_smccc(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
 
-/* ---- Instructions (a64_disasm.c) ------------------------------------------------------ */
+/* ---- Instructions (dec_a64_disasm.c) ------------------------------------------------------ */
 
 /* Capstone's text split in two: mnemonic ("mrs") and operands ("x0, cntvct_el0"). */
-bool a64_disasm_parts(uint32_t raw, uint64_t pc, char *mnemonic, size_t msize, char *operands,
-		      size_t osize);
+bool dec_a64_disasm_parts(uint32_t raw, uint64_t pc, char *mnemonic, size_t msize, char *operands,
+			  size_t osize);
 
-void a64_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
+void dec_a64_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx);
 
 #endif

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-bool a64_disasm_parts(uint32_t raw, uint64_t pc, char *mnemonic, size_t msize, char *operands,
-		      size_t osize)
+bool dec_a64_disasm_parts(uint32_t raw, uint64_t pc, char *mnemonic, size_t msize, char *operands,
+			  size_t osize)
 {
 	const uint8_t bytes[4] = {(uint8_t)raw, (uint8_t)(raw >> 8), (uint8_t)(raw >> 16),
 				  (uint8_t)(raw >> 24)};
@@ -31,7 +31,7 @@ bool dec_a64_disasm(uint32_t raw, uint64_t pc, char *buf, size_t size)
 {
 	char mnemonic[32], operands[160];
 
-	if (!a64_disasm_parts(raw, pc, mnemonic, sizeof mnemonic, operands, sizeof operands)) {
+	if (!dec_a64_disasm_parts(raw, pc, mnemonic, sizeof mnemonic, operands, sizeof operands)) {
 		snprintf(buf, size, "unknown");
 		return false;
 	}
@@ -43,7 +43,7 @@ bool dec_a64_disasm(uint32_t raw, uint64_t pc, char *buf, size_t size)
 }
 
 /* The Arm ARM's top-level A64 decode table, indexed by bits [28:25]. */
-static const char *const a64_encoding_groups[16] = {
+static const char *const dec_a64_encoding_groups[16] = {
     [0x0] = "Reserved (bit 31 = 0) or SME encodings (bit 31 = 1)",
     [0x1] = "Unallocated",
     [0x2] = "SVE encodings",
@@ -62,21 +62,21 @@ static const char *const a64_encoding_groups[16] = {
     [0xF] = "Data Processing -- Scalar Floating-Point and Advanced SIMD",
 };
 
-static const char *a64_encoding_group(uint32_t raw)
+static const char *dec_a64_encoding_group(uint32_t raw)
 {
 	unsigned op0 = (unsigned)dec_bits(raw, 25, 4);
 
 	if (op0 == 0)
 		return dec_bits(raw, 31, 1) ? "SME encodings" : "Reserved (includes UDF)";
-	return a64_encoding_groups[op0];
+	return dec_a64_encoding_groups[op0];
 }
 
-void a64_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	uint32_t raw = (uint32_t)value;
 	uint64_t pc = 0;
 	char text[192];
-	const char *group = a64_encoding_group(raw);
+	const char *group = dec_a64_encoding_group(raw);
 
 	if (ctx)
 		dec_ctx_get(ctx, "elr", &pc);

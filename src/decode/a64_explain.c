@@ -6,38 +6,38 @@
 #include <string.h>
 
 const dec_regdef dec_a64_regdefs[] = {
-    {"esr", "esr", "ESR_EL2", DEC_ARCH_AARCH64, 64, 2, a64_decode_esr},
-    {"esr_el1", "esr", "ESR_EL1", DEC_ARCH_AARCH64, 64, 1, a64_decode_esr},
-    {"esr_el2", "esr", "ESR_EL2", DEC_ARCH_AARCH64, 64, 2, a64_decode_esr},
-    {"esr_el3", "esr", "ESR_EL3", DEC_ARCH_AARCH64, 64, 3, a64_decode_esr},
-    {"far", "far", "FAR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_far},
-    {"far_el2", "far", "FAR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_far},
-    {"hpfar", "hpfar", "HPFAR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_hpfar},
-    {"hpfar_el2", "hpfar", "HPFAR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_hpfar},
-    {"elr", "elr", "ELR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_elr},
-    {"elr_el2", "elr", "ELR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_elr},
-    {"spsr", "spsr", "SPSR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_spsr},
-    {"spsr_el2", "spsr", "SPSR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_spsr},
-    {"hcr", "hcr", "HCR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_hcr},
-    {"hcr_el2", "hcr", "HCR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_hcr},
-    {"vtcr", "vtcr", "VTCR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_vtcr},
-    {"vtcr_el2", "vtcr", "VTCR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_vtcr},
-    {"vttbr", "vttbr", "VTTBR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_vttbr},
-    {"vttbr_el2", "vttbr", "VTTBR_EL2", DEC_ARCH_AARCH64, 64, 0, a64_decode_vttbr},
-    {"sctlr", "sctlr", "SCTLR_EL1", DEC_ARCH_AARCH64, 64, 0, a64_decode_sctlr},
-    {"sctlr_el1", "sctlr", "SCTLR_EL1", DEC_ARCH_AARCH64, 64, 0, a64_decode_sctlr},
-    {"midr", "midr", "MIDR_EL1", DEC_ARCH_AARCH64, 64, 0, a64_decode_midr},
-    {"midr_el1", "midr", "MIDR_EL1", DEC_ARCH_AARCH64, 64, 0, a64_decode_midr},
+    {"esr", "esr", "ESR_EL2", DEC_ARCH_AARCH64, 64, 2, dec_a64_decode_esr},
+    {"esr_el1", "esr", "ESR_EL1", DEC_ARCH_AARCH64, 64, 1, dec_a64_decode_esr},
+    {"esr_el2", "esr", "ESR_EL2", DEC_ARCH_AARCH64, 64, 2, dec_a64_decode_esr},
+    {"esr_el3", "esr", "ESR_EL3", DEC_ARCH_AARCH64, 64, 3, dec_a64_decode_esr},
+    {"far", "far", "FAR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_far},
+    {"far_el2", "far", "FAR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_far},
+    {"hpfar", "hpfar", "HPFAR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_hpfar},
+    {"hpfar_el2", "hpfar", "HPFAR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_hpfar},
+    {"elr", "elr", "ELR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_elr},
+    {"elr_el2", "elr", "ELR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_elr},
+    {"spsr", "spsr", "SPSR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_spsr},
+    {"spsr_el2", "spsr", "SPSR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_spsr},
+    {"hcr", "hcr", "HCR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_hcr},
+    {"hcr_el2", "hcr", "HCR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_hcr},
+    {"vtcr", "vtcr", "VTCR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_vtcr},
+    {"vtcr_el2", "vtcr", "VTCR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_vtcr},
+    {"vttbr", "vttbr", "VTTBR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_vttbr},
+    {"vttbr_el2", "vttbr", "VTTBR_EL2", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_vttbr},
+    {"sctlr", "sctlr", "SCTLR_EL1", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_sctlr},
+    {"sctlr_el1", "sctlr", "SCTLR_EL1", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_sctlr},
+    {"midr", "midr", "MIDR_EL1", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_midr},
+    {"midr_el1", "midr", "MIDR_EL1", DEC_ARCH_AARCH64, 64, 0, dec_a64_decode_midr},
     {"smccc", "smccc", "SMCCC function ID", DEC_ARCH_AARCH64, 32, A64_SMCCC_VARIANT_SMCCC,
-     a64_decode_smccc},
+     dec_a64_decode_smccc},
     {"psci", "psci", "PSCI function ID", DEC_ARCH_AARCH64, 32, A64_SMCCC_VARIANT_PSCI,
-     a64_decode_smccc},
-    {"insn", "insn", "A64 instruction", DEC_ARCH_AARCH64, 32, 0, a64_decode_insn},
+     dec_a64_decode_smccc},
+    {"insn", "insn", "A64 instruction", DEC_ARCH_AARCH64, 32, 0, dec_a64_decode_insn},
     {NULL, NULL, NULL, DEC_ARCH_NONE, 0, 0, NULL},
 };
 
 /* Everything explain may use, gathered once. */
-typedef struct a64_facts {
+typedef struct dec_a64_facts {
 	bool has_esr, has_far, has_hpfar, has_elr, has_spsr, has_hcr, has_vtcr, has_insn;
 	bool has_call; /* an SMCCC or PSCI function ID (x0) was given */
 	uint64_t esr, far, hpfar, elr, spsr, hcr, vtcr, insn;
@@ -48,14 +48,14 @@ typedef struct a64_facts {
 	bool has_ipa;
 	bool ipa_page_only; /* FAR missing or invalid: only the page of the IPA is known */
 	uint64_t ipa;
-} a64_facts;
+} dec_a64_facts;
 
-static const char *a64_hex(dec_report *rep, uint64_t v)
+static const char *dec_a64_hex(dec_report *rep, uint64_t v)
 {
 	return dec_text_fmt(&rep->text, "0x%llx", (unsigned long long)v);
 }
 
-static void a64_gather(const dec_ctx *ctx, a64_facts *f)
+static void dec_a64_gather(const dec_ctx *ctx, dec_a64_facts *f)
 {
 	uint64_t call;
 	const dec_regdef *esr_def = dec_ctx_def(ctx, "esr");
@@ -72,56 +72,57 @@ static void a64_gather(const dec_ctx *ctx, a64_facts *f)
 	f->has_call = dec_ctx_get(ctx, "smccc", &call) || dec_ctx_get(ctx, "psci", &call);
 	f->call = (uint32_t)call;
 	f->el = esr_def ? esr_def->variant : 2;
-	f->ec = a64_esr_ec(f->esr);
-	f->iss = a64_esr_iss(f->esr);
+	f->ec = dec_a64_esr_ec(f->esr);
+	f->iss = dec_a64_esr_iss(f->esr);
 }
 
-static bool a64_is_abort(const a64_facts *f)
+static bool dec_a64_is_abort(const dec_a64_facts *f)
 {
-	return f->has_esr && (a64_ec_is_dabt(f->ec) || a64_ec_is_iabt(f->ec));
+	return f->has_esr && (dec_a64_ec_is_dabt(f->ec) || dec_a64_ec_is_iabt(f->ec));
 }
 
-static bool a64_far_valid(const a64_facts *f)
+static bool dec_a64_far_valid(const dec_a64_facts *f)
 {
-	return f->has_far && !(a64_is_abort(f) && dec_bits(f->iss, 10, 1));
+	return f->has_far && !(dec_a64_is_abort(f) && dec_bits(f->iss, 10, 1));
 }
 
 /* ---- Addresses ------------------------------------------------------------------------------ */
 
-static void a64_derive_addresses(a64_facts *f, dec_report *rep)
+static void dec_a64_derive_addresses(dec_a64_facts *f, dec_report *rep)
 {
-	if (a64_far_valid(f))
-		dec_derive(rep, "va", a64_hex(rep, f->far), "FAR_EL2 (the guest virtual address)");
+	if (dec_a64_far_valid(f))
+		dec_derive(rep, "va", dec_a64_hex(rep, f->far),
+			   "FAR_EL2 (the guest virtual address)");
 	else if (f->has_far)
 		dec_diagnose(rep, "ESR.FnV is 1: FAR_EL2 holds an UNKNOWN value, so neither the VA "
 				  "nor the byte offset of the IPA is known.");
 	if (!f->has_hpfar)
 		return;
-	if (!a64_is_abort(f) || f->el != 2) {
+	if (!dec_a64_is_abort(f) || f->el != 2) {
 		dec_diagnose(rep, "HPFAR_EL2 is only meaningful for an instruction or data abort "
 				  "taken to EL2; it is ignored here.");
 		return;
 	}
 	f->has_ipa = true;
-	f->ipa = a64_hpfar_to_ipa_page(f->hpfar);
-	if (a64_far_valid(f)) {
+	f->ipa = dec_a64_hpfar_to_ipa_page(f->hpfar);
+	if (dec_a64_far_valid(f)) {
 		f->ipa |= f->far & 0xfff;
-		dec_derive(rep, "ipa", a64_hex(rep, f->ipa),
+		dec_derive(rep, "ipa", dec_a64_hex(rep, f->ipa),
 			   "(HPFAR_EL2.FIPA << 12) | FAR_EL2[11:0]");
 	} else {
 		f->ipa_page_only = true;
-		dec_derive(rep, "ipa", a64_hex(rep, f->ipa),
+		dec_derive(rep, "ipa", dec_a64_hex(rep, f->ipa),
 			   "HPFAR_EL2.FIPA << 12 (page only: FAR_EL2 not given or not valid)");
 	}
 }
 
-static void a64_check_ipa_range(const a64_facts *f, dec_report *rep)
+static void dec_a64_check_ipa_range(const dec_a64_facts *f, dec_report *rep)
 {
-	a64_s2_geometry g;
+	dec_a64_s2_geometry g;
 
 	if (!f->has_ipa || !f->has_vtcr)
 		return;
-	a64_vtcr_geometry(f->vtcr, &g);
+	dec_a64_vtcr_geometry(f->vtcr, &g);
 	if (g.ipa_bits < 64 && f->ipa >> g.ipa_bits)
 		dec_diagnose(rep,
 			     "The IPA 0x%llx lies outside the %u-bit IPA space VTCR_EL2.T0SZ "
@@ -132,7 +133,8 @@ static void a64_check_ipa_range(const a64_facts *f, dec_report *rep)
 
 /* ---- Data and instruction aborts ------------------------------------------------------------ */
 
-static void a64_explain_fault_kind(const a64_facts *f, const a64_fsc *fsc, dec_report *rep)
+static void dec_a64_explain_fault_kind(const dec_a64_facts *f, const dec_a64_fsc *fsc,
+				       dec_report *rep)
 {
 	bool s1ptw = dec_bits(f->iss, 7, 1);
 
@@ -217,36 +219,36 @@ static void a64_explain_fault_kind(const a64_facts *f, const a64_fsc *fsc, dec_r
 }
 
 /* LDP/STP and writeback forms never carry an instruction syndrome. */
-static bool a64_insn_lacks_syndrome(const char *mnemonic, const char *operands)
+static bool dec_a64_insn_lacks_syndrome(const char *mnemonic, const char *operands)
 {
 	return strncmp(mnemonic, "ldp", 3) == 0 || strncmp(mnemonic, "stp", 3) == 0 ||
 	       strchr(operands, '!') != NULL || strstr(operands, "], ") != NULL;
 }
 
-static void a64_explain_insn_for_abort(const a64_facts *f, dec_report *rep)
+static void dec_a64_explain_insn_for_abort(const dec_a64_facts *f, dec_report *rep)
 {
 	char mnemonic[32], operands[160];
 
 	if (!f->has_insn || dec_bits(f->iss, 24, 1))
 		return;
-	if (!a64_disasm_parts((uint32_t)f->insn, f->has_elr ? f->elr : 0, mnemonic, sizeof mnemonic,
-			      operands, sizeof operands))
+	if (!dec_a64_disasm_parts((uint32_t)f->insn, f->has_elr ? f->elr : 0, mnemonic,
+				  sizeof mnemonic, operands, sizeof operands))
 		return;
-	if (a64_insn_lacks_syndrome(mnemonic, operands))
+	if (dec_a64_insn_lacks_syndrome(mnemonic, operands))
 		dec_diagnose(rep,
 			     "The instruction '%s %s' is a load/store pair or a writeback "
 			     "form: such instructions never produce an instruction syndrome.",
 			     mnemonic, operands);
 }
 
-static void a64_explain_mmio_access(const a64_facts *f, dec_report *rep)
+static void dec_a64_explain_mmio_access(const dec_a64_facts *f, dec_report *rep)
 {
 	char access[64];
 	unsigned len = 1u << dec_bits(f->iss, 22, 2), skip = dec_bits(f->esr, 25, 1) ? 4 : 2;
 	bool write = dec_bits(f->iss, 6, 1), sf = dec_bits(f->iss, 15, 1);
-	const char *reg = a64_gpr_name((unsigned)dec_bits(f->iss, 16, 5), sf);
+	const char *reg = dec_a64_gpr_name((unsigned)dec_bits(f->iss, 16, 5), sf);
 
-	a64_dabt_access(f->iss, access, sizeof access);
+	dec_a64_dabt_access(f->iss, access, sizeof access);
 	if (f->has_ipa)
 		dec_derive(rep, "access",
 			   dec_text_fmt(&rep->text,
@@ -283,7 +285,7 @@ static void a64_explain_mmio_access(const a64_facts *f, dec_report *rep)
 			     sf ? "keeps 64 bits" : "truncates to 32 bits", reg, skip);
 }
 
-static void a64_explain_nisv(const a64_facts *f, dec_report *rep)
+static void dec_a64_explain_nisv(const dec_a64_facts *f, dec_report *rep)
 {
 	(void)f;
 	dec_diagnose(rep, "ISV=0: no instruction syndrome, so KVM cannot emulate this access as "
@@ -297,9 +299,9 @@ static void a64_explain_nisv(const a64_facts *f, dec_report *rep)
 			  "reads SAS/SRT/WnR anyway and emulates a made-up access.");
 }
 
-static void a64_explain_dabt(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_dabt(dec_a64_facts *f, dec_report *rep)
 {
-	const a64_fsc *fsc = a64_fsc_info(f->iss & 0x3f);
+	const dec_a64_fsc *fsc = dec_a64_fsc_info(f->iss & 0x3f);
 	bool isv = dec_bits(f->iss, 24, 1);
 
 	if (f->ec == A64_EC_DABT_CUR) {
@@ -309,7 +311,7 @@ static void a64_explain_dabt(a64_facts *f, dec_report *rep)
 			     "faulting EL2 instruction: look ELR up in the hypervisor's symbol "
 			     "table). arm_vcpu panics 'Unhandled synchronous exception from "
 			     "current EL'.");
-		a64_explain_fault_kind(f, fsc, rep);
+		dec_a64_explain_fault_kind(f, fsc, rep);
 		return;
 	}
 	dec_diagnose(rep,
@@ -317,25 +319,25 @@ static void a64_explain_dabt(a64_facts *f, dec_report *rep)
 		     "the guest virtual address, HPFAR_EL2 = the faulting IPA page, ELR_EL2 = "
 		     "the faulting instruction, SPSR_EL2 = the guest's PSTATE.",
 		     (unsigned long long)f->esr);
-	a64_explain_fault_kind(f, fsc, rep);
+	dec_a64_explain_fault_kind(f, fsc, rep);
 	if (dec_bits(f->iss, 8, 1))
 		dec_diagnose(rep, "CM is 1: a cache maintenance instruction (DC ...) on this "
 				  "address. For MMIO, KVM simply skips it (kvm_incr_pc).");
 	if (fsc->kind == A64_FAULT_TRANSLATION || fsc->kind == A64_FAULT_PERMISSION) {
 		if (isv)
-			a64_explain_mmio_access(f, rep);
+			dec_a64_explain_mmio_access(f, rep);
 		else
-			a64_explain_nisv(f, rep);
+			dec_a64_explain_nisv(f, rep);
 	}
-	a64_explain_insn_for_abort(f, rep);
+	dec_a64_explain_insn_for_abort(f, rep);
 	dec_diagnose(rep, "arm_vcpu: ELR += 4 before decoding; translation faults become "
 			  "MmioRead/MmioWrite at (FAR & 0xFFF) | (HPFAR << 8); permission faults "
 			  "return an error; every other fault status panics.");
 }
 
-static void a64_explain_iabt(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_iabt(dec_a64_facts *f, dec_report *rep)
 {
-	const a64_fsc *fsc = a64_fsc_info(f->iss & 0x3f);
+	const dec_a64_fsc *fsc = dec_a64_fsc_info(f->iss & 0x3f);
 
 	if (f->ec == A64_EC_IABT_CUR) {
 		dec_diagnose(rep, "Instruction abort without a change of exception level: the "
@@ -355,7 +357,7 @@ static void a64_explain_iabt(a64_facts *f, dec_report *rep)
 				  "prefetch abort. Check next: is the IPA guest RAM that stage 2 "
 				  "forgot, or did the guest jump somewhere wild?");
 	else
-		a64_explain_fault_kind(f, fsc, rep);
+		dec_a64_explain_fault_kind(f, fsc, rep);
 	dec_diagnose(rep, "arm_vcpu has no handler for instruction aborts: it panics 'handler "
 			  "not presents for EC_32', so a guest fetching from a page that is mapped "
 			  "lazily (map_alloc without populate) kills the hypervisor.");
@@ -364,7 +366,7 @@ static void a64_explain_iabt(a64_facts *f, dec_report *rep)
 /* ---- Calls and traps ------------------------------------------------------------------------ */
 
 /* The function table's KVM notes are sentences that mostly name KVM themselves. */
-static void a64_diagnose_kvm(dec_report *rep, const char *what)
+static void dec_a64_diagnose_kvm(dec_report *rep, const char *what)
 {
 	if (strstr(what, "KVM"))
 		dec_diagnose(rep, "%s", what);
@@ -372,9 +374,10 @@ static void a64_diagnose_kvm(dec_report *rep, const char *what)
 		dec_diagnose(rep, "KVM: %s", what);
 }
 
-static void a64_explain_call_id(const a64_facts *f, dec_report *rep, bool via_smc)
+static void dec_a64_explain_call_id(const dec_a64_facts *f, dec_report *rep, bool via_smc)
 {
-	const char *name = a64_smccc_function_name(f->call), *kvm = a64_smccc_kvm_action(f->call);
+	const char *name = dec_a64_smccc_function_name(f->call),
+		   *kvm = dec_a64_smccc_kvm_action(f->call);
 
 	if (!f->has_call) {
 		dec_diagnose(rep, "The function is decided by x0 (the SMCCC function ID), not by "
@@ -384,11 +387,11 @@ static void a64_explain_call_id(const a64_facts *f, dec_report *rep, bool via_sm
 	dec_derive(rep, "function", name ? name : "unknown SMCCC function",
 		   "x0, SMCCC function ID");
 	if (kvm)
-		a64_diagnose_kvm(rep, kvm);
-	dec_diagnose(rep, "%s", a64_smccc_arm_vcpu_action(f->call, via_smc));
+		dec_a64_diagnose_kvm(rep, kvm);
+	dec_diagnose(rep, "%s", dec_a64_smccc_arm_vcpu_action(f->call, via_smc));
 }
 
-static void a64_explain_hvc(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_hvc(dec_a64_facts *f, dec_report *rep)
 {
 	dec_diagnose(rep,
 		     "HVC #0x%x: ELR_EL2 already points after the HVC, so the handler must "
@@ -398,10 +401,10 @@ static void a64_explain_hvc(a64_facts *f, dec_report *rep)
 	if (f->iss & 0xffff)
 		dec_diagnose(rep, "The immediate is not 0: SMCCC calls use HVC #0; KVM still "
 				  "dispatches on x0.");
-	a64_explain_call_id(f, rep, false);
+	dec_a64_explain_call_id(f, rep, false);
 }
 
-static void a64_explain_smc(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_smc(dec_a64_facts *f, dec_report *rep)
 {
 	dec_diagnose(rep, "SMC trapped by HCR_EL2.TSC: ELR_EL2 points at the SMC itself, so the "
 			  "handler must add 4. KVM: handle_smc advances ELR, answers a nonzero "
@@ -409,18 +412,19 @@ static void a64_explain_smc(a64_facts *f, dec_report *rep)
 	if (f->has_hcr && !dec_bits(f->hcr, 19, 1))
 		dec_diagnose(rep, "The given HCR_EL2 has TSC = 0: an SMC would go to EL3 firmware "
 				  "and never reach EL2. The values do not belong together.");
-	a64_explain_call_id(f, rep, true);
+	dec_a64_explain_call_id(f, rep, true);
 }
 
-static void a64_explain_sysreg(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_sysreg(dec_a64_facts *f, dec_report *rep)
 {
 	char text[128];
 	bool read = f->iss & 1;
 
-	dec_derive(rep, "sysreg_access",
-		   dec_text_fmt(&rep->text, "%s",
-				a64_sysreg_insn(f->iss, f->ec == A64_EC_SYS128, text, sizeof text)),
-		   "ESR ISS Op0, Op1, CRn, CRm, Op2, Rt, Direction");
+	dec_derive(
+	    rep, "sysreg_access",
+	    dec_text_fmt(&rep->text, "%s",
+			 dec_a64_sysreg_insn(f->iss, f->ec == A64_EC_SYS128, text, sizeof text)),
+	    "ESR ISS Op0, Op1, CRn, CRm, Op2, Rt, Direction");
 	if (f->ec == A64_EC_SYS128)
 		return;
 	dec_diagnose(rep,
@@ -444,7 +448,7 @@ static void a64_explain_sysreg(a64_facts *f, dec_report *rep)
 			  "GIC CPU interface, or the fine-grained trap registers.");
 }
 
-static void a64_explain_wfx(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_wfx(dec_a64_facts *f, dec_report *rep)
 {
 	bool wfe = f->iss & 1;
 
@@ -465,7 +469,7 @@ static void a64_explain_wfx(a64_facts *f, dec_report *rep)
 			  "EC 0x01).");
 }
 
-static void a64_explain_debug(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_debug(dec_a64_facts *f, dec_report *rep)
 {
 	dec_diagnose(rep,
 		     "A debug exception reached EL2, so MDCR_EL2.TDE is 1: the VMM is "
@@ -476,9 +480,9 @@ static void a64_explain_debug(a64_facts *f, dec_report *rep)
 	dec_diagnose(rep, "arm_vcpu has no handler for debug exceptions and panics.");
 }
 
-static void a64_explain_unknown(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_unknown(dec_a64_facts *f, dec_report *rep)
 {
-	if (!a64_ec_allocated(f->ec))
+	if (!dec_a64_ec_allocated(f->ec))
 		dec_diagnose(rep,
 			     "EC 0x%02x is unallocated: no exception produces it, so this "
 			     "ESR value is not a real syndrome (a corrupted dump, a wrong "
@@ -494,7 +498,7 @@ static void a64_explain_unknown(a64_facts *f, dec_report *rep)
 			  "(insn=<word>).");
 }
 
-static void a64_explain_serror(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_serror(dec_a64_facts *f, dec_report *rep)
 {
 	(void)f;
 	dec_diagnose(rep, "SError: asynchronous. ELR_EL2 only says where the guest was when the "
@@ -507,37 +511,37 @@ static void a64_explain_serror(a64_facts *f, dec_report *rep)
 			  "that does not exist, the firmware's RAS error records.");
 }
 
-static void a64_explain_generic(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_generic(dec_a64_facts *f, dec_report *rep)
 {
 	(void)f;
 	dec_diagnose(rep, "See the ESR hint for what KVM and arm_vcpu do with this class.");
 }
 
-typedef void a64_explain_fn(a64_facts *f, dec_report *rep);
+typedef void dec_a64_explain_fn(dec_a64_facts *f, dec_report *rep);
 
-static a64_explain_fn *const a64_explainers[64] = {
-    [A64_EC_UNKNOWN] = a64_explain_unknown,   [A64_EC_WFX] = a64_explain_wfx,
-    [A64_EC_HVC32] = a64_explain_hvc,	      [A64_EC_HVC64] = a64_explain_hvc,
-    [A64_EC_SMC32] = a64_explain_smc,	      [A64_EC_SMC64] = a64_explain_smc,
-    [A64_EC_SYS64] = a64_explain_sysreg,      [A64_EC_SYS128] = a64_explain_sysreg,
-    [A64_EC_IABT_LOW] = a64_explain_iabt,     [A64_EC_IABT_CUR] = a64_explain_iabt,
-    [A64_EC_DABT_LOW] = a64_explain_dabt,     [A64_EC_DABT_CUR] = a64_explain_dabt,
-    [A64_EC_SERROR] = a64_explain_serror,     [A64_EC_BREAKPT_LOW] = a64_explain_debug,
-    [A64_EC_SOFTSTP_LOW] = a64_explain_debug, [A64_EC_WATCHPT_LOW] = a64_explain_debug,
-    [A64_EC_BKPT32] = a64_explain_debug,      [A64_EC_VECTOR32] = a64_explain_debug,
-    [A64_EC_BRK64] = a64_explain_debug,
+static dec_a64_explain_fn *const dec_a64_explainers[64] = {
+    [A64_EC_UNKNOWN] = dec_a64_explain_unknown,	  [A64_EC_WFX] = dec_a64_explain_wfx,
+    [A64_EC_HVC32] = dec_a64_explain_hvc,	  [A64_EC_HVC64] = dec_a64_explain_hvc,
+    [A64_EC_SMC32] = dec_a64_explain_smc,	  [A64_EC_SMC64] = dec_a64_explain_smc,
+    [A64_EC_SYS64] = dec_a64_explain_sysreg,	  [A64_EC_SYS128] = dec_a64_explain_sysreg,
+    [A64_EC_IABT_LOW] = dec_a64_explain_iabt,	  [A64_EC_IABT_CUR] = dec_a64_explain_iabt,
+    [A64_EC_DABT_LOW] = dec_a64_explain_dabt,	  [A64_EC_DABT_CUR] = dec_a64_explain_dabt,
+    [A64_EC_SERROR] = dec_a64_explain_serror,	  [A64_EC_BREAKPT_LOW] = dec_a64_explain_debug,
+    [A64_EC_SOFTSTP_LOW] = dec_a64_explain_debug, [A64_EC_WATCHPT_LOW] = dec_a64_explain_debug,
+    [A64_EC_BKPT32] = dec_a64_explain_debug,	  [A64_EC_VECTOR32] = dec_a64_explain_debug,
+    [A64_EC_BRK64] = dec_a64_explain_debug,
 };
 
-static void a64_derive_exception(const a64_facts *f, dec_report *rep)
+static void dec_a64_derive_exception(const dec_a64_facts *f, dec_report *rep)
 {
 	dec_derive(rep, "exception",
-		   dec_text_fmt(&rep->text, "EC 0x%02x: %s", f->ec, a64_ec_long_name(f->ec)),
+		   dec_text_fmt(&rep->text, "EC 0x%02x: %s", f->ec, dec_a64_ec_long_name(f->ec)),
 		   "ESR[31:26]");
 }
 
-static void a64_explain_esr(a64_facts *f, dec_report *rep)
+static void dec_a64_explain_esr(dec_a64_facts *f, dec_report *rep)
 {
-	a64_explain_fn *fn = a64_explainers[f->ec];
+	dec_a64_explain_fn *fn = dec_a64_explainers[f->ec];
 
 	if (f->el != 2) {
 		dec_diagnose(rep, "This syndrome was taken to EL%d: %s", f->el,
@@ -546,15 +550,15 @@ static void a64_explain_esr(a64_facts *f, dec_report *rep)
 				 : "the secure monitor firmware handles it.");
 		return;
 	}
-	if (!a64_ec_allocated(f->ec))
-		fn = a64_explain_unknown;
-	(fn ? fn : a64_explain_generic)(f, rep);
+	if (!dec_a64_ec_allocated(f->ec))
+		fn = dec_a64_explain_unknown;
+	(fn ? fn : dec_a64_explain_generic)(f, rep);
 }
 
 /* ---- Other registers ------------------------------------------------------------------------ */
 
 /* How far past ELR the guest resumes after the trap is emulated. */
-static void a64_derive_next_pc(const a64_facts *f, dec_report *rep)
+static void dec_a64_derive_next_pc(const dec_a64_facts *f, dec_report *rep)
 {
 	unsigned skip = dec_bits(f->esr, 25, 1) ? 4 : 2;
 	uint64_t next = f->elr + skip;
@@ -564,7 +568,8 @@ static void a64_derive_next_pc(const a64_facts *f, dec_report *rep)
 	switch (f->ec) {
 	case A64_EC_HVC32:
 	case A64_EC_HVC64:
-		dec_derive(rep, "next_pc", a64_hex(rep, f->elr), "ELR_EL2 (already after the HVC)");
+		dec_derive(rep, "next_pc", dec_a64_hex(rep, f->elr),
+			   "ELR_EL2 (already after the HVC)");
 		break;
 	case A64_EC_DABT_LOW:
 		dec_derive(rep, "next_pc",
@@ -578,21 +583,21 @@ static void a64_derive_next_pc(const a64_facts *f, dec_report *rep)
 	case A64_EC_SMC32:
 	case A64_EC_SMC64:
 	case A64_EC_WFX:
-		dec_derive(rep, "next_pc", a64_hex(rep, next),
+		dec_derive(rep, "next_pc", dec_a64_hex(rep, next),
 			   skip == 4 ? "ELR_EL2 + 4 (ESR.IL = 1)" : "ELR_EL2 + 2 (ESR.IL = 0)");
 		break;
 	default: break;
 	}
 }
 
-static void a64_explain_guest_state(const a64_facts *f, dec_report *rep)
+static void dec_a64_explain_guest_state(const dec_a64_facts *f, dec_report *rep)
 {
 	unsigned mode = (unsigned)dec_bits(f->spsr, 0, 5);
 	char text[192];
 
 	if (f->has_spsr) {
-		dec_derive(rep, "guest_mode", a64_spsr_mode_name(mode), "SPSR_EL2.M[4:0]");
-		if (mode == 0x00 && a64_is_abort(f))
+		dec_derive(rep, "guest_mode", dec_a64_spsr_mode_name(mode), "SPSR_EL2.M[4:0]");
+		if (mode == 0x00 && dec_a64_is_abort(f))
 			dec_diagnose(rep,
 				     "SPSR_EL2 says the guest was at EL0: the access came from "
 				     "guest user space.");
@@ -606,16 +611,16 @@ static void a64_explain_guest_state(const a64_facts *f, dec_report *rep)
 	}
 }
 
-static void a64_explain_stage2(const a64_facts *f, dec_report *rep)
+static void dec_a64_explain_stage2(const dec_a64_facts *f, dec_report *rep)
 {
 	if (f->has_hcr && !dec_bits(f->hcr, 0, 1))
 		dec_diagnose(rep, "HCR_EL2.VM is 0: stage 2 is off, guest-physical addresses are "
 				  "host-physical addresses and no stage-2 fault can happen.");
 	if (f->has_vtcr) {
-		a64_s2_geometry g;
+		dec_a64_s2_geometry g;
 
-		a64_vtcr_geometry(f->vtcr, &g);
-		if (!a64_s2_geometry_consistent(&g))
+		dec_a64_vtcr_geometry(f->vtcr, &g);
+		if (!dec_a64_s2_geometry_consistent(&g))
 			dec_diagnose(rep,
 				     "VTCR_EL2 is inconsistent: a %u-bit IPA cannot start at "
 				     "the level SL0 selects (that level resolves %u..%u bits, "
@@ -634,35 +639,35 @@ static void a64_explain_stage2(const a64_facts *f, dec_report *rep)
 	}
 }
 
-static void a64_explain_call_alone(const a64_facts *f, dec_report *rep)
+static void dec_a64_explain_call_alone(const dec_a64_facts *f, dec_report *rep)
 {
 	const char *name, *kvm;
 
 	if (!f->has_call || (f->has_esr && (f->ec == A64_EC_HVC64 || f->ec == A64_EC_SMC64 ||
 					    f->ec == A64_EC_HVC32 || f->ec == A64_EC_SMC32)))
 		return;
-	name = a64_smccc_function_name(f->call);
-	kvm = a64_smccc_kvm_action(f->call);
+	name = dec_a64_smccc_function_name(f->call);
+	kvm = dec_a64_smccc_kvm_action(f->call);
 	dec_derive(rep, "function", name ? name : "unknown SMCCC function", "SMCCC function ID");
 	if (kvm)
-		a64_diagnose_kvm(rep, kvm);
-	dec_diagnose(rep, "Via HVC: %s Via SMC: %s", a64_smccc_arm_vcpu_action(f->call, false),
-		     a64_smccc_arm_vcpu_action(f->call, true));
+		dec_a64_diagnose_kvm(rep, kvm);
+	dec_diagnose(rep, "Via HVC: %s Via SMC: %s", dec_a64_smccc_arm_vcpu_action(f->call, false),
+		     dec_a64_smccc_arm_vcpu_action(f->call, true));
 }
 
 void dec_a64_explain(const dec_ctx *ctx, dec_report *rep)
 {
-	a64_facts f;
+	dec_a64_facts f;
 
-	a64_gather(ctx, &f);
+	dec_a64_gather(ctx, &f);
 	if (f.has_esr)
-		a64_derive_exception(&f, rep);
-	a64_derive_addresses(&f, rep);
+		dec_a64_derive_exception(&f, rep);
+	dec_a64_derive_addresses(&f, rep);
 	if (f.has_esr)
-		a64_explain_esr(&f, rep);
-	a64_check_ipa_range(&f, rep);
-	a64_derive_next_pc(&f, rep);
-	a64_explain_guest_state(&f, rep);
-	a64_explain_stage2(&f, rep);
-	a64_explain_call_alone(&f, rep);
+		dec_a64_explain_esr(&f, rep);
+	dec_a64_check_ipa_range(&f, rep);
+	dec_a64_derive_next_pc(&f, rep);
+	dec_a64_explain_guest_state(&f, rep);
+	dec_a64_explain_stage2(&f, rep);
+	dec_a64_explain_call_alone(&f, rep);
 }

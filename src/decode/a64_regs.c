@@ -7,15 +7,15 @@
 
 /* ---- Field helpers ------------------------------------------------------------------------ */
 
-dec_field *a64_flag(dec_reg *r, const char *name, const char *long_name, unsigned bit,
-		    const char *if_clear, const char *if_set)
+dec_field *dec_a64_flag(dec_reg *r, const char *name, const char *long_name, unsigned bit,
+			const char *if_clear, const char *if_set)
 {
 	return dec_field_add(r, name, long_name, bit, 1,
 			     dec_bits(r->value, bit, 1) ? if_set : if_clear);
 }
 
-dec_field *a64_enum(dec_reg *r, const char *name, const char *long_name, unsigned lsb,
-		    unsigned width, const char *const *names, size_t count)
+dec_field *dec_a64_enum(dec_reg *r, const char *name, const char *long_name, unsigned lsb,
+			unsigned width, const char *const *names, size_t count)
 {
 	uint64_t v = dec_bits(r->value, lsb, width);
 	const char *meaning = v < count ? names[v] : NULL;
@@ -27,7 +27,7 @@ dec_field *a64_enum(dec_reg *r, const char *name, const char *long_name, unsigne
 	return f;
 }
 
-void a64_res0_always(dec_reg *r, unsigned lsb, unsigned width)
+void dec_a64_res0_always(dec_reg *r, unsigned lsb, unsigned width)
 {
 	bool set = dec_bits(r->value, lsb, width) != 0;
 	dec_field *f = dec_field_add(r, "RES0", "Reserved, RES0", lsb, width,
@@ -37,21 +37,21 @@ void a64_res0_always(dec_reg *r, unsigned lsb, unsigned width)
 		f->warn = set;
 }
 
-void a64_res0(dec_reg *r, unsigned lsb, unsigned width)
+void dec_a64_res0(dec_reg *r, unsigned lsb, unsigned width)
 {
 	if (dec_bits(r->value, lsb, width))
-		a64_res0_always(r, lsb, width);
+		dec_a64_res0_always(r, lsb, width);
 }
 
 /* A register described by a table of fields, most significant first. */
-typedef struct a64_field_desc {
+typedef struct dec_a64_field_desc {
 	const char *name, *long_name;
 	const char *clear, *set;   /* meaning of a one-bit field, or of any nonzero value */
 	const char *const *values; /* meaning per value of a multi-bit field, when listed */
 	uint8_t nvalues;
 	uint8_t lsb, width;
 	bool res0, res1;
-} a64_field_desc;
+} dec_a64_field_desc;
 
 #define A64_RES0(hi, lo)                                                                           \
 	{                                                                                          \
@@ -76,7 +76,7 @@ typedef struct a64_field_desc {
 		.width = (hi) - (lo) + 1                                                           \
 	}
 
-static void a64_res1(dec_reg *r, unsigned bit)
+static void dec_a64_res1(dec_reg *r, unsigned bit)
 {
 	bool set = dec_bits(r->value, bit, 1);
 	dec_field *f = dec_field_add(r, "RES1", "Reserved, RES1", bit, 1,
@@ -86,17 +86,18 @@ static void a64_res1(dec_reg *r, unsigned bit)
 		f->warn = !set;
 }
 
-static void a64_fields_from_table(dec_reg *r, const a64_field_desc *d, size_t n)
+static void dec_a64_fields_from_table(dec_reg *r, const dec_a64_field_desc *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++, d++) {
 		uint64_t v = dec_bits(r->value, d->lsb, d->width);
 
 		if (d->res0)
-			a64_res0(r, d->lsb, d->width);
+			dec_a64_res0(r, d->lsb, d->width);
 		else if (d->res1)
-			a64_res1(r, d->lsb);
+			dec_a64_res1(r, d->lsb);
 		else if (d->values)
-			a64_enum(r, d->name, d->long_name, d->lsb, d->width, d->values, d->nvalues);
+			dec_a64_enum(r, d->name, d->long_name, d->lsb, d->width, d->values,
+				     d->nvalues);
 		else
 			dec_field_add(r, d->name, d->long_name, d->lsb, d->width,
 				      v ? d->set : d->clear);
@@ -104,7 +105,7 @@ static void a64_fields_from_table(dec_reg *r, const a64_field_desc *d, size_t n)
 }
 
 /* "VM TSC RW": names of the one-bit fields that are set, lowest bit first. */
-static const char *a64_set_bit_names(dec_reg *r, const a64_field_desc *d, size_t n)
+static const char *dec_a64_set_bit_names(dec_reg *r, const dec_a64_field_desc *d, size_t n)
 {
 	const char *list = "";
 
@@ -116,21 +117,21 @@ static const char *a64_set_bit_names(dec_reg *r, const a64_field_desc *d, size_t
 
 /* ---- HPFAR_EL2 ---------------------------------------------------------------------------- */
 
-void a64_decode_hpfar(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_hpfar(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
-	uint64_t page = a64_hpfar_to_ipa_page(value), far;
+	uint64_t page = dec_a64_hpfar_to_ipa_page(value), far;
 	bool have_far = ctx && dec_ctx_get(ctx, "far", &far);
 
 	dec_reg_init(r, def->display, value);
-	a64_flag(r, "NS", "Non-secure IPA", 63, "Non-secure EL2 or Secure IPA space",
-		 "Secure EL2 only: the faulting IPA is in the Non-secure IPA space");
-	a64_res0(r, 48, 15);
+	dec_a64_flag(r, "NS", "Non-secure IPA", 63, "Non-secure EL2 or Secure IPA space",
+		     "Secure EL2 only: the faulting IPA is in the Non-secure IPA space");
+	dec_a64_res0(r, 48, 15);
 	dec_field_add(r, "FIPA", "Faulting IPA, bits [55:12]", 4, 44,
 		      dec_fmt(r,
 			      "the guest-physical page that faulted: FIPA << 12 = 0x%llx (bits "
 			      "above the implemented IPA size read as zero)",
 			      (unsigned long long)page));
-	a64_res0(r, 0, 4);
+	dec_a64_res0(r, 0, 4);
 	if (have_far)
 		r->summary =
 		    dec_fmt(r, "faulting IPA 0x%llx (page 0x%llx + FAR_EL2[11:0] = 0x%llx)",
@@ -147,7 +148,7 @@ void a64_decode_hpfar(dec_reg *r, const dec_regdef *def, uint64_t value, const d
 
 /* ---- FAR_EL2 and ELR_EL2 ------------------------------------------------------------------ */
 
-static const char *a64_va_region(dec_reg *r, uint64_t va)
+static const char *dec_a64_va_region(dec_reg *r, uint64_t va)
 {
 	unsigned top16 = (unsigned)(va >> 48), byte = (unsigned)(va >> 56);
 	unsigned ext = dec_bits(va, 55, 1) ? 0xff : 0;
@@ -167,18 +168,19 @@ static const char *a64_va_region(dec_reg *r, uint64_t va)
 	       "(ESR.FnV = 1)";
 }
 
-void a64_decode_far(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_far(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	uint64_t esr;
-	bool fnv = ctx && dec_ctx_get(ctx, "esr", &esr) &&
-		   (a64_ec_is_dabt(a64_esr_ec(esr)) || a64_ec_is_iabt(a64_esr_ec(esr))) &&
-		   dec_bits(esr, 10, 1);
+	bool fnv =
+	    ctx && dec_ctx_get(ctx, "esr", &esr) &&
+	    (dec_a64_ec_is_dabt(dec_a64_esr_ec(esr)) || dec_a64_ec_is_iabt(dec_a64_esr_ec(esr))) &&
+	    dec_bits(esr, 10, 1);
 	dec_field *f;
 
 	dec_reg_init(r, def->display, value);
 	f = dec_field_add(r, "VA", "Faulting virtual address", 0, 64,
 			  fnv ? "not valid: ESR.FnV is 1, so this value is UNKNOWN"
-			      : a64_va_region(r, value));
+			      : dec_a64_va_region(r, value));
 	if (f)
 		f->warn = fnv;
 	dec_push(r);
@@ -189,7 +191,7 @@ void a64_decode_far(dec_reg *r, const dec_regdef *def, uint64_t value, const dec
 		      "page");
 	dec_pop(r);
 	r->summary = dec_fmt(r, "VA 0x%llx (%s)", (unsigned long long)value,
-			     fnv ? "UNKNOWN: FnV is set" : a64_va_region(r, value));
+			     fnv ? "UNKNOWN: FnV is set" : dec_a64_va_region(r, value));
 	r->hint =
 	    "For a stage-2 abort FAR_EL2 holds the guest's virtual address, which means "
 	    "nothing to the hypervisor: KVM and arm_vcpu use only FAR[11:0] and take the page "
@@ -198,9 +200,9 @@ void a64_decode_far(dec_reg *r, const dec_regdef *def, uint64_t value, const dec
 
 /* How far ELR_EL2 must move to skip the trapping instruction, or 0 when it already points
  * past it (HVC, SVC) or when the trap does not resume after it. */
-static unsigned a64_elr_skip(uint64_t esr)
+static unsigned dec_a64_elr_skip(uint64_t esr)
 {
-	switch (a64_esr_ec(esr)) {
+	switch (dec_a64_esr_ec(esr)) {
 	case A64_EC_DABT_LOW:
 	case A64_EC_SYS64:
 	case A64_EC_SMC32:
@@ -216,7 +218,7 @@ static unsigned a64_elr_skip(uint64_t esr)
 	}
 }
 
-void a64_decode_elr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_elr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	uint64_t esr, spsr;
 	bool aarch32 = ctx && dec_ctx_get(ctx, "spsr", &spsr) && dec_bits(spsr, 4, 1);
@@ -232,13 +234,13 @@ void a64_decode_elr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec
 		f->warn = misaligned;
 	r->summary = dec_fmt(r, "return address 0x%llx", (unsigned long long)value);
 	if (ctx && dec_ctx_get(ctx, "esr", &esr)) {
-		uint64_t next = value + a64_elr_skip(esr);
+		uint64_t next = value + dec_a64_elr_skip(esr);
 		if (next != value)
 			r->summary = dec_fmt(r,
 					     "0x%llx: the trapping instruction; resume at 0x%llx "
 					     "after emulating it",
 					     (unsigned long long)value, (unsigned long long)next);
-		else if (a64_esr_ec(esr) == A64_EC_HVC64 || a64_esr_ec(esr) == A64_EC_HVC32)
+		else if (dec_a64_esr_ec(esr) == A64_EC_HVC64 || dec_a64_esr_ec(esr) == A64_EC_HVC32)
 			r->summary = dec_fmt(r, "0x%llx: already the instruction after the HVC",
 					     (unsigned long long)value);
 	}
@@ -250,14 +252,14 @@ void a64_decode_elr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec
 
 /* ---- HCR_EL2 ------------------------------------------------------------------------------ */
 
-static const char *const a64_bsu_names[4] = {
+static const char *const dec_a64_bsu_names[4] = {
     "no upgrade",
     "barriers from EL1/EL0 are upgraded to at least Inner Shareable",
     "barriers from EL1/EL0 are upgraded to at least Outer Shareable",
     "barriers from EL1/EL0 are upgraded to Full system",
 };
 
-static const a64_field_desc a64_hcr_fields[] = {
+static const dec_a64_field_desc dec_a64_hcr_fields[] = {
     A64_FIELD(63, 60, "TWEDEL", "TWE Delay",
 	      "a trapped WFE waits 2^(0 + 8) = 256 cycles first (when TWEDEn is 1)",
 	      "a trapped WFE waits 2^(TWEDEL + 8) cycles first (when TWEDEn is 1)"),
@@ -349,7 +351,7 @@ static const a64_field_desc a64_hcr_fields[] = {
     A64_BIT(13, "TWI", "Trap WFI", "WFI runs natively", "WFI traps to EL2 (EC 0x01)"),
     A64_BIT(12, "DC", "Default Cacheability", "off",
 	    "with the guest's MMU off, its accesses are Normal Write-Back memory"),
-    A64_ENUM(11, 10, "BSU", "Barrier Shareability Upgrade", a64_bsu_names),
+    A64_ENUM(11, 10, "BSU", "Barrier Shareability Upgrade", dec_a64_bsu_names),
     A64_BIT(9, "FB", "Force Broadcast", "not forced",
 	    "EL1 TLB, cache and branch-predictor maintenance is broadcast Inner Shareable"),
     A64_BIT(8, "VSE", "Virtual SError pending", "none",
@@ -372,14 +374,14 @@ static const a64_field_desc a64_hcr_fields[] = {
 	    "stage-2 translation is on for EL1&0"),
 };
 
-void a64_decode_hcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_hcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	const char *set;
 
 	(void)ctx;
 	dec_reg_init(r, def->display, value);
-	a64_fields_from_table(r, a64_hcr_fields, A64_COUNT(a64_hcr_fields));
-	set = a64_set_bit_names(r, a64_hcr_fields, A64_COUNT(a64_hcr_fields));
+	dec_a64_fields_from_table(r, dec_a64_hcr_fields, A64_COUNT(dec_a64_hcr_fields));
+	set = dec_a64_set_bit_names(r, dec_a64_hcr_fields, A64_COUNT(dec_a64_hcr_fields));
 	r->summary = set[0] ? dec_fmt(r, "set: %s", set) : "no bit set: nothing traps to EL2";
 	r->hint =
 	    "HCR_EL2 decides what reaches the hypervisor. KVM's guest default sets, among "
@@ -391,9 +393,9 @@ void a64_decode_hcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec
 
 /* ---- VTCR_EL2 ----------------------------------------------------------------------------- */
 
-static const unsigned a64_pa_sizes[8] = {32, 36, 40, 42, 44, 48, 52, 56};
+static const unsigned dec_a64_pa_sizes[8] = {32, 36, 40, 42, 44, 48, 52, 56};
 
-static const char *const a64_pa_names[8] = {
+static const char *const dec_a64_pa_names[8] = {
     "32 bits (4 GB)",
     "36 bits (64 GB)",
     "40 bits (1 TB)",
@@ -404,18 +406,18 @@ static const char *const a64_pa_names[8] = {
     "56 bits (64 PB, FEAT_D128)",
 };
 
-static const char *const a64_tg0_names[4] = {"4 KB granule", "64 KB granule", "16 KB granule",
-					     NULL};
-static const unsigned a64_granule_bits[4] = {12, 16, 14, 0};
+static const char *const dec_a64_tg0_names[4] = {"4 KB granule", "64 KB granule", "16 KB granule",
+						 NULL};
+static const unsigned dec_a64_granule_bits[4] = {12, 16, 14, 0};
 
-static const char *const a64_sh_names[4] = {
+static const char *const dec_a64_sh_names[4] = {
     "Non-shareable",
     NULL,
     "Outer Shareable",
     "Inner Shareable",
 };
 
-static const char *const a64_rgn_names[4] = {
+static const char *const dec_a64_rgn_names[4] = {
     "Normal memory, Non-cacheable",
     "Normal memory, Write-Back Read-Allocate Write-Allocate cacheable",
     "Normal memory, Write-Through Read-Allocate No Write-Allocate cacheable",
@@ -423,23 +425,23 @@ static const char *const a64_rgn_names[4] = {
 };
 
 /* Start level per SL0, one row per granule (TG0 order); 4 KB SL0 = 3 needs FEAT_TTST. */
-static const int a64_start_levels[4][4] = {
+static const int dec_a64_start_levels[4][4] = {
     {2, 1, 0, 3},
     {3, 2, 1, A64_NO_LEVEL},
     {3, 2, 1, 0},
     {A64_NO_LEVEL, A64_NO_LEVEL, A64_NO_LEVEL, A64_NO_LEVEL},
 };
 
-void a64_vtcr_geometry(uint64_t vtcr, a64_s2_geometry *g)
+void dec_a64_vtcr_geometry(uint64_t vtcr, dec_a64_s2_geometry *g)
 {
 	unsigned sl0 = (unsigned)dec_bits(vtcr, 6, 2), tg0 = (unsigned)dec_bits(vtcr, 14, 2);
 	bool sl2 = dec_bits(vtcr, 33, 1), ds = dec_bits(vtcr, 32, 1);
 
 	memset(g, 0, sizeof *g);
 	g->ipa_bits = 64 - (unsigned)dec_bits(vtcr, 0, 6);
-	g->granule_bits = a64_granule_bits[tg0];
-	g->pa_bits = a64_pa_sizes[dec_bits(vtcr, 16, 3)];
-	g->start_level = a64_start_levels[tg0][sl0];
+	g->granule_bits = dec_a64_granule_bits[tg0];
+	g->pa_bits = dec_a64_pa_sizes[dec_bits(vtcr, 16, 3)];
+	g->start_level = dec_a64_start_levels[tg0][sl0];
 	/* SL2 extends SL0 for the 4 KB granule with 52-bit addresses: SL2:SL0 = 1:00 is level -1 */
 	if (tg0 == 0 && sl2)
 		g->start_level = ds && sl0 == 0 ? -1 : A64_NO_LEVEL;
@@ -459,13 +461,13 @@ void a64_vtcr_geometry(uint64_t vtcr, a64_s2_geometry *g)
 	g->concat_tables = extra < 32 ? 1u << extra : 0;
 }
 
-bool a64_s2_geometry_consistent(const a64_s2_geometry *g)
+bool dec_a64_s2_geometry_consistent(const dec_a64_s2_geometry *g)
 {
 	return g->granule_bits && g->start_level != A64_NO_LEVEL &&
 	       g->ipa_bits >= g->min_ipa_bits && g->ipa_bits <= g->max_ipa_bits;
 }
 
-static const a64_field_desc a64_vtcr_high_fields[] = {
+static const dec_a64_field_desc dec_a64_vtcr_high_fields[] = {
     A64_RES0(63, 46),
     A64_BIT(45, "HDBSS", "Hardware Dirty state tracking Structure", "off",
 	    "stage-2 dirty state is logged in the HDBSS (FEAT_HDBSS)"),
@@ -511,18 +513,18 @@ static const a64_field_desc a64_vtcr_high_fields[] = {
 	    "hardware sets the access flag of stage-2 descriptors (FEAT_HAFDBS)"),
     A64_RES0(20, 20),
     A64_BIT(19, "VS", "VMID Size", "8-bit VMID", "16-bit VMID (FEAT_VMID16)"),
-    A64_ENUM(18, 16, "PS", "Physical address Size of the stage-2 output", a64_pa_names),
-    A64_ENUM(15, 14, "TG0", "Granule size", a64_tg0_names),
-    A64_ENUM(13, 12, "SH0", "Shareability of stage-2 table walks", a64_sh_names),
-    A64_ENUM(11, 10, "ORGN0", "Outer cacheability of stage-2 table walks", a64_rgn_names),
-    A64_ENUM(9, 8, "IRGN0", "Inner cacheability of stage-2 table walks", a64_rgn_names),
+    A64_ENUM(18, 16, "PS", "Physical address Size of the stage-2 output", dec_a64_pa_names),
+    A64_ENUM(15, 14, "TG0", "Granule size", dec_a64_tg0_names),
+    A64_ENUM(13, 12, "SH0", "Shareability of stage-2 table walks", dec_a64_sh_names),
+    A64_ENUM(11, 10, "ORGN0", "Outer cacheability of stage-2 table walks", dec_a64_rgn_names),
+    A64_ENUM(9, 8, "IRGN0", "Inner cacheability of stage-2 table walks", dec_a64_rgn_names),
 };
 
-static const char *a64_start_level_text(dec_reg *r, const a64_s2_geometry *g)
+static const char *dec_a64_start_level_text(dec_reg *r, const dec_a64_s2_geometry *g)
 {
 	if (g->start_level == A64_NO_LEVEL || !g->granule_bits)
 		return "reserved for this granule size";
-	if (!a64_s2_geometry_consistent(g))
+	if (!dec_a64_s2_geometry_consistent(g))
 		return dec_fmt(r,
 			       "start level %d, which resolves %u..%u IPA bits, not the %u that "
 			       "T0SZ gives",
@@ -531,19 +533,19 @@ static const char *a64_start_level_text(dec_reg *r, const a64_s2_geometry *g)
 		       g->start_level, 4 - g->start_level, g->concat_tables);
 }
 
-void a64_decode_vtcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_vtcr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
-	a64_s2_geometry g;
+	dec_a64_s2_geometry g;
 	bool ok;
 	dec_field *f;
 
 	(void)ctx;
 	dec_reg_init(r, def->display, value);
-	a64_vtcr_geometry(value, &g);
-	ok = a64_s2_geometry_consistent(&g);
-	a64_fields_from_table(r, a64_vtcr_high_fields, A64_COUNT(a64_vtcr_high_fields));
+	dec_a64_vtcr_geometry(value, &g);
+	ok = dec_a64_s2_geometry_consistent(&g);
+	dec_a64_fields_from_table(r, dec_a64_vtcr_high_fields, A64_COUNT(dec_a64_vtcr_high_fields));
 	f = dec_field_add(r, "SL0", "Starting Level of the stage-2 walk", 6, 2,
-			  a64_start_level_text(r, &g));
+			  dec_a64_start_level_text(r, &g));
 	if (f)
 		f->warn = !ok;
 	f = dec_field_add(
@@ -575,7 +577,7 @@ void a64_decode_vtcr(dec_reg *r, const dec_regdef *def, uint64_t value, const de
 
 /* ---- VTTBR_EL2 ---------------------------------------------------------------------------- */
 
-void a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	uint64_t vtcr, baddr = value & UINT64_C(0x0000FFFFFFFFFFFE);
 	bool have_vtcr = ctx && dec_ctx_get(ctx, "vtcr", &vtcr);
@@ -595,8 +597,8 @@ void a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const d
 				  "PA[51:48])",
 				  (unsigned long long)baddr));
 	if (f && have_vtcr) {
-		a64_s2_geometry g;
-		a64_vtcr_geometry(vtcr, &g);
+		dec_a64_s2_geometry g;
+		dec_a64_vtcr_geometry(vtcr, &g);
 		uint64_t size = g.granule_bits ? (uint64_t)g.concat_tables << g.granule_bits : 0;
 		if (size && (baddr & (size - 1)) && g.pa_bits <= 48) {
 			f->meaning = dec_fmt(r,
@@ -607,8 +609,8 @@ void a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const d
 			f->warn = true;
 		}
 	}
-	a64_flag(r, "CnP", "Common not Private", 0, "TLB entries are private to this PE",
-		 "TLB entries may be shared with other PEs using the same VMID and tables");
+	dec_a64_flag(r, "CnP", "Common not Private", 0, "TLB entries are private to this PE",
+		     "TLB entries may be shared with other PEs using the same VMID and tables");
 	r->summary =
 	    dec_fmt(r, "VMID %u, stage-2 root table at 0x%llx", vmid, (unsigned long long)baddr);
 	r->hint = "VTTBR_EL2 names the guest: its stage-2 tables and its VMID. Changing the tables "
@@ -619,7 +621,7 @@ void a64_decode_vttbr(dec_reg *r, const dec_regdef *def, uint64_t value, const d
 
 /* ---- SPSR_EL2 ----------------------------------------------------------------------------- */
 
-static const char *const a64_spsr_modes[32] = {
+static const char *const dec_a64_spsr_modes[32] = {
     [0x00] = "EL0t",
     [0x04] = "EL1t",
     [0x05] = "EL1h",
@@ -638,20 +640,20 @@ static const char *const a64_spsr_modes[32] = {
     [0x1F] = "AArch32 System",
 };
 
-const char *a64_spsr_mode_name(unsigned m)
+const char *dec_a64_spsr_mode_name(unsigned m)
 {
-	const char *name = a64_spsr_modes[m & 31];
+	const char *name = dec_a64_spsr_modes[m & 31];
 	return name ? name : "reserved (an ERET to it is an illegal exception return)";
 }
 
-static const char *const a64_btype_values[4] = {
+static const char *const dec_a64_btype_values[4] = {
     "0b00: no branch-target check pending",
     "0b01: BR with x16/x17, or BR from a non-guarded page",
     "0b10: BLR",
     "0b11: BR with another register, from a guarded page",
 };
 
-static const a64_field_desc a64_spsr64_fields[] = {
+static const dec_a64_field_desc dec_a64_spsr64_fields[] = {
     A64_RES0(63, 36),
     A64_BIT(35, "PACM", "PACM", "clear", "PSTATE.PACM set (FEAT_PAuth_LR)"),
     A64_BIT(34, "EXLOCK", "Exception return state lock", "clear",
@@ -678,7 +680,7 @@ static const a64_field_desc a64_spsr64_fields[] = {
 	    "IRQ and FIQ masked, including superpriority (FEAT_NMI)"),
     A64_BIT(12, "SSBS", "Speculative Store Bypass Safe", "store bypass not allowed",
 	    "speculative store bypass allowed"),
-    A64_ENUM(11, 10, "BTYPE", "Branch Type", a64_btype_values),
+    A64_ENUM(11, 10, "BTYPE", "Branch Type", dec_a64_btype_values),
     A64_BIT(9, "D", "Debug mask", "debug exceptions enabled", "debug exceptions masked"),
     A64_BIT(8, "A", "SError mask", "SErrors enabled", "SErrors masked"),
     A64_BIT(7, "I", "IRQ mask", "IRQs enabled", "IRQs masked"),
@@ -686,7 +688,7 @@ static const a64_field_desc a64_spsr64_fields[] = {
     A64_RES0(5, 5),
 };
 
-static const a64_field_desc a64_spsr32_fields[] = {
+static const dec_a64_field_desc dec_a64_spsr32_fields[] = {
     A64_RES0(63, 34),
     A64_BIT(33, "PPEND", "PMU exception pending", "none",
 	    "a PMU exception is pending (FEAT_SEBEP)"),
@@ -716,7 +718,7 @@ static const a64_field_desc a64_spsr32_fields[] = {
     A64_BIT(5, "T", "T32 state", "A32 instructions", "T32 (Thumb) instructions"),
 };
 
-static const char *a64_spsr_masks(dec_reg *r, bool aarch32)
+static const char *dec_a64_spsr_masks(dec_reg *r, bool aarch32)
 {
 	static const char *const names[] = {"D", "A", "I", "F"};
 	const char *masked = "";
@@ -727,7 +729,7 @@ static const char *a64_spsr_masks(dec_reg *r, bool aarch32)
 	return masked[0] ? dec_fmt(r, "%s masked", masked) : "no exception masked";
 }
 
-void a64_decode_spsr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_spsr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	bool aarch32 = dec_bits(value, 4, 1);
 	unsigned mode = (unsigned)dec_bits(value, 0, 5);
@@ -736,17 +738,19 @@ void a64_decode_spsr(dec_reg *r, const dec_regdef *def, uint64_t value, const de
 	(void)ctx;
 	dec_reg_init(r, def->display, value);
 	if (aarch32)
-		a64_fields_from_table(r, a64_spsr32_fields, A64_COUNT(a64_spsr32_fields));
+		dec_a64_fields_from_table(r, dec_a64_spsr32_fields,
+					  A64_COUNT(dec_a64_spsr32_fields));
 	else
-		a64_fields_from_table(r, a64_spsr64_fields, A64_COUNT(a64_spsr64_fields));
-	a64_flag(r, "M[4]", "Execution state", 4, "AArch64", "AArch32");
+		dec_a64_fields_from_table(r, dec_a64_spsr64_fields,
+					  A64_COUNT(dec_a64_spsr64_fields));
+	dec_a64_flag(r, "M[4]", "Execution state", 4, "AArch64", "AArch32");
 	f = dec_field_add(r, "M[3:0]",
 			  aarch32 ? "AArch32 mode" : "Exception level and stack pointer", 0, 4,
-			  a64_spsr_mode_name(mode));
-	if (f && !a64_spsr_modes[mode])
+			  dec_a64_spsr_mode_name(mode));
+	if (f && !dec_a64_spsr_modes[mode])
 		f->warn = true;
-	r->summary = dec_fmt(r, "%s, %s, NZCV=%u%u%u%u%s%s", a64_spsr_mode_name(mode),
-			     a64_spsr_masks(r, aarch32), (unsigned)dec_bits(value, 31, 1),
+	r->summary = dec_fmt(r, "%s, %s, NZCV=%u%u%u%u%s%s", dec_a64_spsr_mode_name(mode),
+			     dec_a64_spsr_masks(r, aarch32), (unsigned)dec_bits(value, 31, 1),
 			     (unsigned)dec_bits(value, 30, 1), (unsigned)dec_bits(value, 29, 1),
 			     (unsigned)dec_bits(value, 28, 1),
 			     dec_bits(value, 20, 1) ? ", illegal state (IL)" : "",
@@ -758,14 +762,14 @@ void a64_decode_spsr(dec_reg *r, const dec_regdef *def, uint64_t value, const de
 
 /* ---- SCTLR_EL1 ---------------------------------------------------------------------------- */
 
-static const char *const a64_tcf_names[4] = {
+static const char *const dec_a64_tcf_names[4] = {
     "tag check faults have no effect",
     "tag check faults are synchronous exceptions",
     "tag check faults are recorded asynchronously (TFSR)",
     "asymmetric: reads synchronous, writes asynchronous",
 };
 
-static const a64_field_desc a64_sctlr_fields[] = {
+static const dec_a64_field_desc dec_a64_sctlr_fields[] = {
     A64_BIT(63, "TIDCP", "Trap IMPLEMENTATION DEFINED registers at EL0", "not trapped",
 	    "EL0 accesses to IMPLEMENTATION DEFINED registers trap (FEAT_TIDCP1)"),
     A64_BIT(62, "SPINTMASK", "SP Interrupt Mask", "off",
@@ -795,8 +799,8 @@ static const a64_field_desc a64_sctlr_fields[] = {
 	    "SSBS set on exception entry to EL1"),
     A64_BIT(43, "ATA", "Allocation Tag Access at EL1", "trapped", "allowed (MTE)"),
     A64_BIT(42, "ATA0", "Allocation Tag Access at EL0", "trapped", "allowed (MTE)"),
-    A64_ENUM(41, 40, "TCF", "Tag Check Fault at EL1", a64_tcf_names),
-    A64_ENUM(39, 38, "TCF0", "Tag Check Fault at EL0", a64_tcf_names),
+    A64_ENUM(41, 40, "TCF", "Tag Check Fault at EL1", dec_a64_tcf_names),
+    A64_ENUM(39, 38, "TCF0", "Tag Check Fault at EL0", dec_a64_tcf_names),
     A64_BIT(37, "ITFSB", "Tag Check Fault synchronization", "not synchronized",
 	    "asynchronous tag check faults are synchronized on exception entry"),
     A64_BIT(36, "BT1", "PAC Branch Type compatibility at EL1",
@@ -862,11 +866,11 @@ static const a64_field_desc a64_sctlr_fields[] = {
 	    "stage-1 MMU on for EL1&0"),
 };
 
-void a64_decode_sctlr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_sctlr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	(void)ctx;
 	dec_reg_init(r, def->display, value);
-	a64_fields_from_table(r, a64_sctlr_fields, A64_COUNT(a64_sctlr_fields));
+	dec_a64_fields_from_table(r, dec_a64_sctlr_fields, A64_COUNT(dec_a64_sctlr_fields));
 	r->summary =
 	    dec_fmt(r, "MMU %s, data cache %s, instruction cache %s%s",
 		    dec_bits(value, 0, 1) ? "on" : "off", dec_bits(value, 2, 1) ? "on" : "off",
@@ -880,7 +884,7 @@ void a64_decode_sctlr(dec_reg *r, const dec_regdef *def, uint64_t value, const d
 
 /* ---- MIDR_EL1 ----------------------------------------------------------------------------- */
 
-static const char *const a64_implementers[256] = {
+static const char *const dec_a64_implementers[256] = {
     [0x00] = "Reserved for software use",
     [0x41] = "Arm",
     [0x42] = "Broadcom",
@@ -903,13 +907,13 @@ static const char *const a64_implementers[256] = {
     [0xC0] = "Ampere",
 };
 
-typedef struct a64_part {
+typedef struct dec_a64_part {
 	uint8_t implementer;
 	uint16_t part;
 	const char *name;
-} a64_part;
+} dec_a64_part;
 
-static const a64_part a64_parts[] = {
+static const dec_a64_part dec_a64_parts[] = {
     {0x41, 0xD00, "Foundation model"},
     {0x41, 0xD01, "Cortex-A32"},
     {0x41, 0xD02, "Cortex-A34"},
@@ -995,7 +999,7 @@ static const a64_part a64_parts[] = {
     {0xC0, 0xAC4, "Ampere-1A"},
 };
 
-static const char *const a64_midr_architectures[16] = {
+static const char *const dec_a64_midr_architectures[16] = {
     [0x1] = "Armv4",
     [0x2] = "Armv4T",
     [0x3] = "Armv5 (obsolete)",
@@ -1006,28 +1010,29 @@ static const char *const a64_midr_architectures[16] = {
     [0xF] = "architectural features are described by the ID registers",
 };
 
-static const char *a64_part_name(unsigned implementer, unsigned part)
+static const char *dec_a64_part_name(unsigned implementer, unsigned part)
 {
-	for (size_t i = 0; i < A64_COUNT(a64_parts); i++)
-		if (a64_parts[i].implementer == implementer && a64_parts[i].part == part)
-			return a64_parts[i].name;
+	for (size_t i = 0; i < A64_COUNT(dec_a64_parts); i++)
+		if (dec_a64_parts[i].implementer == implementer && dec_a64_parts[i].part == part)
+			return dec_a64_parts[i].name;
 	return NULL;
 }
 
-void a64_decode_midr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_midr(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	unsigned impl = (unsigned)dec_bits(value, 24, 8), part = (unsigned)dec_bits(value, 4, 12);
 	unsigned variant = (unsigned)dec_bits(value, 20, 4), rev = (unsigned)dec_bits(value, 0, 4);
-	const char *impl_name = a64_implementers[impl], *part_name = a64_part_name(impl, part);
+	const char *impl_name = dec_a64_implementers[impl],
+		   *part_name = dec_a64_part_name(impl, part);
 
 	(void)ctx;
 	dec_reg_init(r, def->display, value);
-	a64_res0(r, 32, 32);
+	dec_a64_res0(r, 32, 32);
 	dec_field_add(r, "Implementer", "Implementer", 24, 8,
 		      impl_name ? impl_name : "unknown implementer code");
 	dec_field_add(r, "Variant", "Variant", 20, 4, dec_fmt(r, "major revision r%u", variant));
-	a64_enum(r, "Architecture", "Architecture", 16, 4, a64_midr_architectures,
-		 A64_COUNT(a64_midr_architectures));
+	dec_a64_enum(r, "Architecture", "Architecture", 16, 4, dec_a64_midr_architectures,
+		     A64_COUNT(dec_a64_midr_architectures));
 	dec_field_add(r, "PartNum", "Primary part number", 4, 12,
 		      part_name ? part_name : "part number not in trapscope's table");
 	dec_field_add(r, "Revision", "Revision", 0, 4, dec_fmt(r, "minor revision p%u", rev));

@@ -6,15 +6,15 @@
 #define A64_PSCI_BASE64 0xC4000000u
 #define A64_PSCI_LAST	0x1Fu
 
-typedef struct a64_smccc_fn {
+typedef struct dec_a64_smccc_fn {
 	uint32_t id;
 	const char *name;
 	const char *kvm; /* what KVM does with the call; NULL when nothing specific */
-} a64_smccc_fn;
+} dec_a64_smccc_fn;
 
 #define A64_KVM_NOT_SUPPORTED "KVM answers NOT_SUPPORTED (-1)."
 
-static const a64_smccc_fn a64_smccc_fns[] = {
+static const dec_a64_smccc_fn dec_a64_smccc_fns[] = {
     /* Arm architecture calls (DEN0028) */
     {0x80000000, "SMCCC_VERSION", "KVM returns the SMCCC version it implements (1.1 or later)."},
     {0x80000001, "SMCCC_ARCH_FEATURES",
@@ -126,7 +126,7 @@ static const a64_smccc_fn a64_smccc_fns[] = {
 static const struct {
 	uint16_t first, last;
 	const char *name;
-} a64_secure_ranges[] = {
+} dec_a64_secure_ranges[] = {
     {0x0000, 0x001F, "PSCI function (Power State Coordination Interface)"},
     {0x0020, 0x003F, "SDEI function (Software Delegated Exception Interface)"},
     {0x0040, 0x004F, "MM function (Management Mode)"},
@@ -140,14 +140,14 @@ static const struct {
 };
 
 /* Function numbers every owning entity reserves for general queries. */
-static const char *const a64_general_queries[4] = {
+static const char *const dec_a64_general_queries[4] = {
     "Call Count query (deprecated)",
     "Call UID query",
     NULL,
     "Revision query",
 };
 
-static const char *const a64_owners[64] = {
+static const char *const dec_a64_owners[64] = {
     [0x00] = "Arm Architecture Calls",
     [0x01] = "CPU Service Calls",
     [0x02] = "SiP Service Calls (Silicon Provider)",
@@ -174,53 +174,53 @@ static const char *const a64_owners[64] = {
     [0x3F] = "Trusted OS Calls",
 };
 
-static const a64_smccc_fn *a64_smccc_find(uint32_t id)
+static const dec_a64_smccc_fn *dec_a64_smccc_find(uint32_t id)
 {
-	for (size_t i = 0; i < A64_COUNT(a64_smccc_fns); i++)
-		if (a64_smccc_fns[i].id == id)
-			return &a64_smccc_fns[i];
+	for (size_t i = 0; i < A64_COUNT(dec_a64_smccc_fns); i++)
+		if (dec_a64_smccc_fns[i].id == id)
+			return &dec_a64_smccc_fns[i];
 	return NULL;
 }
 
-static bool a64_smccc_fast(uint32_t id)
+static bool dec_a64_smccc_fast(uint32_t id)
 {
 	return dec_bits(id, 31, 1);
 }
 
-bool a64_smccc_is_psci(uint32_t id)
+bool dec_a64_smccc_is_psci(uint32_t id)
 {
 	uint32_t base = id & ~0x40000000u;
 	return base >= A64_PSCI_BASE32 && base <= A64_PSCI_BASE32 + A64_PSCI_LAST;
 }
 
-const char *a64_smccc_function_name(uint32_t id)
+const char *dec_a64_smccc_function_name(uint32_t id)
 {
-	const a64_smccc_fn *fn = a64_smccc_find(id);
+	const dec_a64_smccc_fn *fn = dec_a64_smccc_find(id);
 	unsigned owner = (unsigned)dec_bits(id, 24, 6), number = (unsigned)dec_bits(id, 0, 16);
 
 	if (fn)
 		return fn->name;
-	if (!a64_smccc_fast(id))
+	if (!dec_a64_smccc_fast(id))
 		return NULL;
-	if (number >= 0xFF00 && number - 0xFF00 < A64_COUNT(a64_general_queries))
-		return a64_general_queries[number - 0xFF00];
+	if (number >= 0xFF00 && number - 0xFF00 < A64_COUNT(dec_a64_general_queries))
+		return dec_a64_general_queries[number - 0xFF00];
 	if (owner == 4)
-		for (size_t i = 0; i < A64_COUNT(a64_secure_ranges); i++)
-			if (number >= a64_secure_ranges[i].first &&
-			    number <= a64_secure_ranges[i].last)
-				return a64_secure_ranges[i].name;
+		for (size_t i = 0; i < A64_COUNT(dec_a64_secure_ranges); i++)
+			if (number >= dec_a64_secure_ranges[i].first &&
+			    number <= dec_a64_secure_ranges[i].last)
+				return dec_a64_secure_ranges[i].name;
 	return NULL;
 }
 
-const char *a64_smccc_kvm_action(uint32_t id)
+const char *dec_a64_smccc_kvm_action(uint32_t id)
 {
-	const a64_smccc_fn *fn = a64_smccc_find(id);
+	const dec_a64_smccc_fn *fn = dec_a64_smccc_find(id);
 	return fn ? fn->kvm : NULL;
 }
 
-const char *a64_smccc_arm_vcpu_action(uint32_t id, bool via_smc)
+const char *dec_a64_smccc_arm_vcpu_action(uint32_t id, bool via_smc)
 {
-	if (!a64_smccc_is_psci(id))
+	if (!dec_a64_smccc_is_psci(id))
 		return via_smc
 			   ? "arm_vcpu forwards it to the real firmware (smc #0 with x0-x3) and "
 			     "copies x0-x3 back: the guest talks to the physical firmware."
@@ -240,11 +240,11 @@ const char *a64_smccc_arm_vcpu_action(uint32_t id, bool via_smc)
 	}
 }
 
-static const char *a64_smccc_summary(dec_reg *r, uint32_t id, const char *name)
+static const char *dec_a64_smccc_summary(dec_reg *r, uint32_t id, const char *name)
 {
-	const char *owner = a64_owners[dec_bits(id, 24, 6)];
+	const char *owner = dec_a64_owners[dec_bits(id, 24, 6)];
 
-	if (!a64_smccc_fast(id))
+	if (!dec_a64_smccc_fast(id))
 		return dec_fmt(r, "yielding call 0x%08x (%s)", id,
 			       id >= 0x02000000 && id <= 0x1FFFFFFF ? "Trusted OS yielding call"
 								    : "reserved range");
@@ -254,66 +254,69 @@ static const char *a64_smccc_summary(dec_reg *r, uint32_t id, const char *name)
 }
 
 /* A 64-bit PSCI ID whose function exists only in the SMC32 form. */
-static bool a64_psci_missing_smc64(uint32_t id)
+static bool dec_a64_psci_missing_smc64(uint32_t id)
 {
-	return a64_smccc_is_psci(id) && dec_bits(id, 30, 1) && !a64_smccc_find(id) &&
-	       a64_smccc_find(id & ~0x40000000u);
+	return dec_a64_smccc_is_psci(id) && dec_bits(id, 30, 1) && !dec_a64_smccc_find(id) &&
+	       dec_a64_smccc_find(id & ~0x40000000u);
 }
 
-static const char *a64_smccc_hint(dec_reg *r, uint32_t id, int variant)
+static const char *dec_a64_smccc_hint(dec_reg *r, uint32_t id, int variant)
 {
-	const char *kvm = a64_smccc_kvm_action(id);
+	const char *kvm = dec_a64_smccc_kvm_action(id);
 
-	if (variant == A64_SMCCC_VARIANT_PSCI && !a64_smccc_is_psci(id))
+	if (variant == A64_SMCCC_VARIANT_PSCI && !dec_a64_smccc_is_psci(id))
 		return "Not a PSCI function ID: PSCI uses 0x84000000-0x8400001F (SMC32) and "
 		       "0xC4000000-0xC400001F (SMC64).";
 	return dec_fmt(r,
 		       "The guest puts this ID in x0 and arguments in x1-x17 before HVC #0 "
 		       "(or SMC #0); results come back in x0-x3. %s Via HVC: %s Via SMC: %s",
 		       kvm ? kvm : "KVM answers unknown IDs with NOT_SUPPORTED (-1) in x0.",
-		       a64_smccc_arm_vcpu_action(id, false), a64_smccc_arm_vcpu_action(id, true));
+		       dec_a64_smccc_arm_vcpu_action(id, false),
+		       dec_a64_smccc_arm_vcpu_action(id, true));
 }
 
-void a64_decode_smccc(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+void dec_a64_decode_smccc(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
 {
 	uint32_t id = (uint32_t)value;
-	const char *name = a64_smccc_function_name(id);
+	const char *name = dec_a64_smccc_function_name(id);
 	unsigned number = (unsigned)dec_bits(id, 0, 16);
 	dec_field *f;
 
 	(void)ctx;
 	dec_reg_init(r, def->display, value);
-	a64_flag(r, "Fast", "Call type", 31,
-		 "yielding call: the callee may be preempted (Trusted OS work)",
-		 "fast call: atomic, runs to completion");
-	a64_flag(r, "SMC64", "Calling convention", 30,
-		 "SMC32/HVC32: 32-bit arguments and results in w0-w7",
-		 "SMC64/HVC64: 64-bit arguments and results in x0-x17");
-	a64_enum(r, "OEN", "Owning Entity Number", 24, 6, a64_owners, A64_COUNT(a64_owners));
+	dec_a64_flag(r, "Fast", "Call type", 31,
+		     "yielding call: the callee may be preempted (Trusted OS work)",
+		     "fast call: atomic, runs to completion");
+	dec_a64_flag(r, "SMC64", "Calling convention", 30,
+		     "SMC32/HVC32: 32-bit arguments and results in w0-w7",
+		     "SMC64/HVC64: 64-bit arguments and results in x0-x17");
+	dec_a64_enum(r, "OEN", "Owning Entity Number", 24, 6, dec_a64_owners,
+		     A64_COUNT(dec_a64_owners));
 	f = dec_field_add(r, "MBZ", "Must Be Zero", 17, 7, NULL);
 	if (f) {
 		f->meaning =
 		    f->value ? "must be zero: not a valid fast-call ID" : "zero as required";
-		f->warn = f->value != 0 && a64_smccc_fast(id);
+		f->warn = f->value != 0 && dec_a64_smccc_fast(id);
 	}
-	a64_flag(r, "SVE", "SVE live state hint (SMCCC 1.3)", 16,
-		 "the caller may have live SVE state: the callee preserves it",
-		 "the caller has no live SVE state beyond the FP/SIMD registers");
+	dec_a64_flag(r, "SVE", "SVE live state hint (SMCCC 1.3)", 16,
+		     "the caller may have live SVE state: the callee preserves it",
+		     "the caller has no live SVE state beyond the FP/SIMD registers");
 	f = dec_field_add(r, "Function", "Function number", 0, 16,
 			  name ? name
 			       : dec_fmt(r,
 					 "function 0x%04x: not a function trapscope "
 					 "knows",
 					 number));
-	if (f && a64_psci_missing_smc64(id)) {
-		f->meaning = dec_fmt(r, "%s exists only as the SMC32 ID 0x%08x",
-				     a64_smccc_function_name(id & ~0x40000000u), id & ~0x40000000u);
+	if (f && dec_a64_psci_missing_smc64(id)) {
+		f->meaning =
+		    dec_fmt(r, "%s exists only as the SMC32 ID 0x%08x",
+			    dec_a64_smccc_function_name(id & ~0x40000000u), id & ~0x40000000u);
 		f->warn = true;
 	}
-	if (f && def->variant == A64_SMCCC_VARIANT_PSCI && !a64_smccc_is_psci(id)) {
+	if (f && def->variant == A64_SMCCC_VARIANT_PSCI && !dec_a64_smccc_is_psci(id)) {
 		f->meaning = dec_fmt(r, "%s: not a PSCI function ID", f->meaning);
 		f->warn = true;
 	}
-	r->summary = a64_smccc_summary(r, id, name);
-	r->hint = a64_smccc_hint(r, id, def->variant);
+	r->summary = dec_a64_smccc_summary(r, id, name);
+	r->hint = dec_a64_smccc_hint(r, id, def->variant);
 }

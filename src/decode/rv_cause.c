@@ -6,18 +6,18 @@
 #include <ctype.h>
 #include <inttypes.h>
 
-const rv_trap_keys rv_trap_keys_of[3] = {
+const dec_rv_trap_keys dec_rv_trap_keys_of[3] = {
     [RV_LEVEL_M] = {"mcause", "mtval", "mtval2", "mtinst", "mstatus", "mepc", "M-mode"},
     [RV_LEVEL_HS] = {"scause", "stval", "htval", "htinst", "hstatus", "sepc", "HS-mode"},
     [RV_LEVEL_VS] = {"vscause", "vstval", NULL, NULL, "vsstatus", "vsepc", "VS-mode"},
 };
 
-bool rv_ctx_get(const dec_ctx *ctx, const char *key, uint64_t *value)
+bool dec_rv_ctx_get(const dec_ctx *ctx, const char *key, uint64_t *value)
 {
 	return ctx && key && dec_ctx_get(ctx, key, value);
 }
 
-static const rv_exc_desc rv_exceptions[24] = {
+static const dec_rv_exc_desc dec_rv_exceptions[24] = {
     [0] = {"INSN_MISALIGNED", "Instruction address misaligned"},
     [1] = {"INSN_ACCESS_FAULT", "Instruction access fault"},
     [2] = {"ILLEGAL_INSN", "Illegal instruction"},
@@ -42,7 +42,7 @@ static const rv_exc_desc rv_exceptions[24] = {
     [23] = {"STORE_GUEST_PAGE_FAULT", "Store/AMO guest-page fault"},
 };
 
-static const rv_irq_desc rv_interrupts[14] = {
+static const dec_rv_irq_desc dec_rv_interrupts[14] = {
     [1] = {"SSI", "SSIP", "SSIE", "Supervisor software interrupt"},
     [2] = {"VSSI", "VSSIP", "VSSIE", "Virtual supervisor software interrupt"},
     [3] = {"MSI", "MSIP", "MSIE", "Machine software interrupt"},
@@ -56,37 +56,37 @@ static const rv_irq_desc rv_interrupts[14] = {
     [13] = {"LCOFI", "LCOFIP", "LCOFIE", "Counter-overflow interrupt"},
 };
 
-const rv_exc_desc *rv_exception(uint64_t code)
+const dec_rv_exc_desc *dec_rv_exception(uint64_t code)
 {
-	return code < 24 && rv_exceptions[code].name ? &rv_exceptions[code] : NULL;
+	return code < 24 && dec_rv_exceptions[code].name ? &dec_rv_exceptions[code] : NULL;
 }
 
-const rv_irq_desc *rv_interrupt(uint64_t code)
+const dec_rv_irq_desc *dec_rv_interrupt(uint64_t code)
 {
-	return code < 14 && rv_interrupts[code].name ? &rv_interrupts[code] : NULL;
+	return code < 14 && dec_rv_interrupts[code].name ? &dec_rv_interrupts[code] : NULL;
 }
 
-bool rv_exc_custom(uint64_t code)
+bool dec_rv_exc_custom(uint64_t code)
 {
 	return (code >= 24 && code <= 31) || (code >= 48 && code <= 63);
 }
 
-const char *rv_exc_range(uint64_t code)
+const char *dec_rv_exc_range(uint64_t code)
 {
-	return rv_exc_custom(code) ? "Designated for custom use" : "Reserved";
+	return dec_rv_exc_custom(code) ? "Designated for custom use" : "Reserved";
 }
 
-static const char *rv_irq_range(uint64_t code)
+static const char *dec_rv_irq_range(uint64_t code)
 {
 	return code >= 16 ? "Designated for platform use" : "Reserved";
 }
 
-static bool rv_cause_reserved(uint64_t cause)
+static bool dec_rv_cause_reserved(uint64_t cause)
 {
 	uint64_t code = cause & ~RV_CAUSE_INTERRUPT;
 	if (cause & RV_CAUSE_INTERRUPT)
-		return !rv_interrupt(code) && code < 16;
-	return !rv_exception(code) && !rv_exc_custom(code);
+		return !dec_rv_interrupt(code) && code < 16;
+	return !dec_rv_exception(code) && !dec_rv_exc_custom(code);
 }
 
 const char *dec_rv_cause_name(dec_text *t, uint64_t cause)
@@ -94,18 +94,18 @@ const char *dec_rv_cause_name(dec_text *t, uint64_t cause)
 	uint64_t code = cause & ~RV_CAUSE_INTERRUPT;
 	const char *desc;
 	if (cause & RV_CAUSE_INTERRUPT) {
-		const rv_irq_desc *irq = rv_interrupt(code);
-		desc = irq ? irq->desc : rv_irq_range(code);
+		const dec_rv_irq_desc *irq = dec_rv_interrupt(code);
+		desc = irq ? irq->desc : dec_rv_irq_range(code);
 	} else {
-		const rv_exc_desc *exc = rv_exception(code);
-		desc = exc ? exc->desc : rv_exc_range(code);
+		const dec_rv_exc_desc *exc = dec_rv_exception(code);
+		desc = exc ? exc->desc : dec_rv_exc_range(code);
 	}
 	return dec_text_fmt(t, "%c%s", tolower((unsigned char)desc[0]), desc + 1);
 }
 
 /* Traps that never reach a level: delegation bits the specification makes read-only zero,
  * and interrupts that the hardware renumbers before the guest sees them. */
-const char *rv_cause_impossible(rv_level level, uint64_t cause)
+const char *dec_rv_cause_impossible(dec_rv_level level, uint64_t cause)
 {
 	uint64_t code = cause & ~RV_CAUSE_INTERRUPT;
 	bool irq = cause & RV_CAUSE_INTERRUPT;
@@ -136,7 +136,7 @@ const char *rv_cause_impossible(rv_level level, uint64_t cause)
 	return NULL;
 }
 
-static const char *const rv_tval_by_exception[24] = {
+static const char *const dec_rv_tval_by_exception[24] = {
     [0] = "the misaligned target address of the jump or branch",
     [1] = "the virtual address of the instruction fetch that faulted",
     [2] = "the bits of the illegal instruction (or 0 if the hart does not report them)",
@@ -172,7 +172,7 @@ static const char *const rv_tval_by_exception[24] = {
 	(RV_BIT(0) | RV_BIT(1) | RV_BIT(3) | RV_BIT(4) | RV_BIT(5) | RV_BIT(6) | RV_BIT(7) |       \
 	 RV_BIT(12) | RV_BIT(13) | RV_BIT(15))
 
-const char *rv_tval_meaning(dec_text *t, rv_level level, const uint64_t *cause)
+const char *dec_rv_tval_meaning(dec_text *t, dec_rv_level level, const uint64_t *cause)
 {
 	if (!cause)
 		return "trap value: a faulting address, the trapping instruction's bits, or 0, "
@@ -180,9 +180,9 @@ const char *rv_tval_meaning(dec_text *t, rv_level level, const uint64_t *cause)
 	uint64_t code = *cause & ~RV_CAUSE_INTERRUPT;
 	if (*cause & RV_CAUSE_INTERRUPT)
 		return "0: interrupts write no trap value";
-	if (code >= 24 || !rv_tval_by_exception[code])
+	if (code >= 24 || !dec_rv_tval_by_exception[code])
 		return "no trap value is defined for this cause";
-	const char *text = rv_tval_by_exception[code];
+	const char *text = dec_rv_tval_by_exception[code];
 	if (level == RV_LEVEL_HS && (RV_TVAL_ADDRESS_CODES >> code & 1))
 		return dec_text_fmt(t,
 				    "%s; a guest virtual address when the trap came from the "
@@ -192,7 +192,7 @@ const char *rv_tval_meaning(dec_text *t, rv_level level, const uint64_t *cause)
 }
 
 /* Hints for traps into HS-mode: what a hypervisor does with each. */
-static const char *const rv_hs_exception_hint[24] = {
+static const char *const dec_rv_hs_exception_hint[24] = {
     [0] = "Normally delegated to the guest (hedeleg bit 0): here only if hedeleg bit 0 is clear.",
     [1] = "KVM redirects it into the guest (vscause=1); riscv_vcpu panics \"Unhandled trap\".",
     [2] = "KVM redirects it into the guest, or delegates it (hedeleg bit 2); stval holds the "
@@ -228,7 +228,7 @@ static const char *const rv_hs_exception_hint[24] = {
 	   "(stval & 3).",
 };
 
-static const char *const rv_hs_interrupt_hint[14] = {
+static const char *const dec_rv_hs_interrupt_hint[14] = {
     [1] = "A host IPI arrived while the guest ran: the host handles it and resumes the guest "
 	  "(riscv_vcpu panics).",
     [2] = "The guest's software interrupt was not delegated: set hideleg bit 2.",
@@ -243,7 +243,7 @@ static const char *const rv_hs_interrupt_hint[14] = {
     [13] = "A performance counter overflowed (Sscofpmf): the host's perf driver handles it.",
 };
 
-static const char *rv_cause_hint(rv_level level, uint64_t cause)
+static const char *dec_rv_cause_hint(dec_rv_level level, uint64_t cause)
 {
 	uint64_t code = cause & ~RV_CAUSE_INTERRUPT;
 	const char *hint = NULL;
@@ -256,14 +256,14 @@ static const char *rv_cause_hint(rv_level level, uint64_t cause)
 		       "VM "
 		       "exit, the hypervisor is not involved.";
 	if (cause & RV_CAUSE_INTERRUPT)
-		hint = code < 14 ? rv_hs_interrupt_hint[code] : NULL;
+		hint = code < 14 ? dec_rv_hs_interrupt_hint[code] : NULL;
 	else
-		hint = code < 24 ? rv_hs_exception_hint[code] : NULL;
+		hint = code < 24 ? dec_rv_hs_exception_hint[code] : NULL;
 	return hint ? hint : "No standard handling: a hypervisor reports it as an unknown trap.";
 }
 
 /* vscause shows the guest's view: what the hypervisor called VS-level, the guest calls S. */
-static const char *rv_vs_interrupt_note(uint64_t code)
+static const char *dec_rv_vs_interrupt_note(uint64_t code)
 {
 	switch (code) {
 	case 1:
@@ -279,13 +279,13 @@ static const char *rv_vs_interrupt_note(uint64_t code)
 	}
 }
 
-static const char *rv_code_meaning(dec_reg *out, rv_level level, uint64_t cause)
+static const char *dec_rv_code_meaning(dec_reg *out, dec_rv_level level, uint64_t cause)
 {
 	uint64_t code = cause & ~RV_CAUSE_INTERRUPT;
 	bool irq = cause & RV_CAUSE_INTERRUPT;
 	const char *text = dec_rv_cause_name(&out->text, cause);
-	const char *impossible = rv_cause_impossible(level, cause);
-	const char *note = irq && level == RV_LEVEL_VS ? rv_vs_interrupt_note(code) : "";
+	const char *impossible = dec_rv_cause_impossible(level, cause);
+	const char *note = irq && level == RV_LEVEL_VS ? dec_rv_vs_interrupt_note(code) : "";
 	const char *rv32 = "";
 
 	/* A 32-bit cause pasted into a 64-bit register: bit 31 is RV32's interrupt flag. */
@@ -296,14 +296,14 @@ static const char *rv_code_meaning(dec_reg *out, rv_level level, uint64_t cause)
 			       code & 0x7fffffff);
 	if (impossible)
 		return dec_fmt(out, "%s%s; cannot appear in %s: %s%s", text, note,
-			       rv_trap_keys_of[level].cause, impossible, rv32);
+			       dec_rv_trap_keys_of[level].cause, impossible, rv32);
 	return dec_fmt(out, "%s%s%s", text, note, rv32);
 }
 
-void rv_decode_cause(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_cause(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	(void)ctx;
-	rv_level level = (rv_level)def->variant;
+	dec_rv_level level = (dec_rv_level)def->variant;
 	bool irq = v & RV_CAUSE_INTERRUPT;
 	uint64_t code = v & ~RV_CAUSE_INTERRUPT;
 
@@ -312,9 +312,9 @@ void rv_decode_cause(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_
 		      irq ? "1: an interrupt, not caused by the instruction at the saved pc"
 			  : "0: an exception, caused by the instruction at the saved pc");
 	dec_field *f = dec_field_add(out, "Exception Code", "Exception Code", 0, 63,
-				     rv_code_meaning(out, level, v));
+				     dec_rv_code_meaning(out, level, v));
 	if (f)
-		f->warn = rv_cause_reserved(v) || rv_cause_impossible(level, v) != NULL;
+		f->warn = dec_rv_cause_reserved(v) || dec_rv_cause_impossible(level, v) != NULL;
 
 	const char *text = dec_rv_cause_name(&out->text, v);
 	if (code < 64)
@@ -323,5 +323,5 @@ void rv_decode_cause(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_
 	else
 		out->summary = dec_fmt(out, "%s 0x%" PRIx64 ": %s", irq ? "Interrupt" : "Exception",
 				       code, text);
-	out->hint = rv_cause_hint(level, v);
+	out->hint = dec_rv_cause_hint(level, v);
 }

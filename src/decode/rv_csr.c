@@ -9,13 +9,13 @@
 #include <string.h>
 
 /* A space-separated list built on the stack, so that a summary costs the arena one copy. */
-typedef struct rv_words {
+typedef struct dec_rv_words {
 	size_t len;
 	char buf[1024];
-} rv_words;
+} dec_rv_words;
 
 /* Appends the first len bytes of word (all of it if len < 0); drops what does not fit. */
-static void rv_words_add(rv_words *w, const char *word, int len)
+static void dec_rv_words_add(dec_rv_words *w, const char *word, int len)
 {
 	size_t n = len < 0 ? strlen(word) : (size_t)len;
 	if (w->len + 1 + n >= sizeof w->buf)
@@ -32,12 +32,12 @@ static void rv_words_add(rv_words *w, const char *word, int len)
 /* One field of a status register. Multi-bit meanings start with a short label before the
  * first ':' ("Dirty: ..."), which the summary uses. A field wider than 2 bits has meaning[0]
  * for 0 and meaning[1] for any other value, which is printed in front of it. */
-typedef struct rv_field_def {
+typedef struct dec_rv_field_def {
 	uint8_t lsb, width;
-	uint8_t views; /* rv_status_view bits of the registers that have this field */
+	uint8_t views; /* dec_rv_status_view bits of the registers that have this field */
 	const char *name, *long_name;
 	const char *meaning[4];
-} rv_field_def;
+} dec_rv_field_def;
 
 #define RV_ALL_VIEWS (RV_STATUS_M | RV_STATUS_S | RV_STATUS_VS)
 /* A 1-bit field, and a wider one with its meanings by value. */
@@ -64,7 +64,7 @@ typedef struct rv_field_def {
 	"Reserved: no such XLEN", "32-bit: " who " runs with XLEN=32",                             \
 	    "64-bit: " who " runs with XLEN=64", "Reserved: formerly 128-bit"
 
-static const rv_field_def rv_status_fields[] = {
+static const dec_rv_field_def dec_rv_status_fields[] = {
     RV_FLAG(1, RV_ALL_VIEWS, "SIE", "Supervisor Interrupt Enable",
 	    "0: S-level interrupts are masked while running in S-mode",
 	    "1: S-level interrupts are taken while running in S-mode"),
@@ -142,7 +142,7 @@ static const rv_field_def rv_status_fields[] = {
 };
 
 /* hstatus has one view; 1 stands for it. */
-static const rv_field_def rv_hstatus_fields[] = {
+static const dec_rv_field_def dec_rv_hstatus_fields[] = {
     RV_FLAG(5, 1, "VSBE", "VS-mode Big Endian", "0: VS-mode data accesses are little-endian",
 	    "1: VS-mode data accesses are big-endian"),
     RV_FLAG(6, 1, "GVA", "Guest Virtual Address", "0: stval does not hold a guest virtual address",
@@ -177,12 +177,12 @@ static const rv_field_def rv_hstatus_fields[] = {
 	     "PMLEN=16: HLV/HSV in U-mode ignore the top 16 address bits"),
 };
 
-static uint64_t rv_field_mask(const rv_field_def *f)
+static uint64_t dec_rv_field_mask(const dec_rv_field_def *f)
 {
 	return (f->width >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << f->width) - 1) << f->lsb;
 }
 
-static const char *rv_field_meaning(dec_reg *out, const rv_field_def *f, uint64_t value)
+static const char *dec_rv_field_meaning(dec_reg *out, const dec_rv_field_def *f, uint64_t value)
 {
 	if (f->width > 2)
 		return value ? dec_fmt(out, "%" PRIu64 ": %s", value, f->meaning[1])
@@ -191,19 +191,20 @@ static const char *rv_field_meaning(dec_reg *out, const rv_field_def *f, uint64_
 }
 
 /* Adds "NAME" (a set bit) or "NAME=Label" (a nonzero multi-bit field) to a summary. */
-static void rv_summary_add(dec_reg *out, rv_words *w, const rv_field_def *f, const char *meaning)
+static void dec_rv_summary_add(dec_reg *out, dec_rv_words *w, const dec_rv_field_def *f,
+			       const char *meaning)
 {
 	if (f->width == 1) {
-		rv_words_add(w, f->name, -1);
+		dec_rv_words_add(w, f->name, -1);
 	} else {
 		const char *colon = strchr(meaning, ':');
 		int len = colon ? (int)(colon - meaning) : (int)strlen(meaning);
-		rv_words_add(w, dec_fmt(out, "%s=%.*s", f->name, len, meaning), -1);
+		dec_rv_words_add(w, dec_fmt(out, "%s=%.*s", f->name, len, meaning), -1);
 	}
 }
 
 /* Adds one field per bit run that is set in value but not in defined (WPRI bits). */
-static void rv_flag_undefined(dec_reg *out, uint64_t defined, const char *meaning)
+static void dec_rv_flag_undefined(dec_reg *out, uint64_t defined, const char *meaning)
 {
 	uint64_t extra = out->value & ~defined;
 	for (unsigned bit = 0; bit < 64;) {
@@ -226,19 +227,19 @@ static void rv_flag_undefined(dec_reg *out, uint64_t defined, const char *meanin
 /* Lists the fields of one view; fields of other views that are set in the value are shown
  * flagged (the value was probably read from another register). The nonzero fields go to
  * set. Returns the mask of all fields in the table. */
-static uint64_t rv_decode_fields(dec_reg *out, const rv_field_def *defs, size_t n, unsigned view,
-				 const char *other_view, rv_words *set)
+static uint64_t dec_rv_decode_fields(dec_reg *out, const dec_rv_field_def *defs, size_t n,
+				     unsigned view, const char *other_view, dec_rv_words *set)
 {
 	uint64_t known = 0;
 	for (size_t i = 0; i < n; i++) {
-		const rv_field_def *d = &defs[i];
+		const dec_rv_field_def *d = &defs[i];
 		uint64_t value = dec_bits(out->value, d->lsb, d->width);
-		known |= rv_field_mask(d);
+		known |= dec_rv_field_mask(d);
 		if (d->views & view) {
-			const char *meaning = rv_field_meaning(out, d, value);
+			const char *meaning = dec_rv_field_meaning(out, d, value);
 			dec_field_add(out, d->name, d->long_name, d->lsb, d->width, meaning);
 			if (value)
-				rv_summary_add(out, set, d, meaning);
+				dec_rv_summary_add(out, set, d, meaning);
 		} else if (value) {
 			dec_field *f = dec_field_add(
 			    out, d->name, d->long_name, d->lsb, d->width,
@@ -253,18 +254,18 @@ static uint64_t rv_decode_fields(dec_reg *out, const rv_field_def *defs, size_t 
 	return known;
 }
 
-void rv_decode_status(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_status(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	(void)ctx;
 	unsigned view = (unsigned)def->variant;
 
-	rv_words set = {0};
+	dec_rv_words set = {0};
 
 	dec_reg_init(out, def->display, v);
-	uint64_t known = rv_decode_fields(out, rv_status_fields,
-					  sizeof rv_status_fields / sizeof rv_status_fields[0],
-					  view, "mstatus", &set);
-	rv_flag_undefined(out, known, "reserved: should be zero");
+	uint64_t known = dec_rv_decode_fields(
+	    out, dec_rv_status_fields, sizeof dec_rv_status_fields / sizeof dec_rv_status_fields[0],
+	    view, "mstatus", &set);
+	dec_rv_flag_undefined(out, known, "reserved: should be zero");
 	out->summary = set.len ? dec_fmt(out, "set: %s", set.buf) : "all fields 0";
 	if (view == RV_STATUS_M)
 		out->hint = "mret returns to the mode in MPP (and MPV), restoring MIE from MPIE; "
@@ -278,16 +279,16 @@ void rv_decode_status(dec_reg *out, const dec_regdef *def, uint64_t v, const dec
 			    "SPIE; hypervisors keep the guest's copy in their vCPU context.";
 }
 
-void rv_decode_hstatus(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_hstatus(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	(void)ctx;
-	rv_words set = {0};
+	dec_rv_words set = {0};
 
 	dec_reg_init(out, def->display, v);
-	uint64_t known =
-	    rv_decode_fields(out, rv_hstatus_fields,
-			     sizeof rv_hstatus_fields / sizeof rv_hstatus_fields[0], 1, "", &set);
-	rv_flag_undefined(out, known, "reserved: should be zero");
+	uint64_t known = dec_rv_decode_fields(
+	    out, dec_rv_hstatus_fields,
+	    sizeof dec_rv_hstatus_fields / sizeof dec_rv_hstatus_fields[0], 1, "", &set);
+	dec_rv_flag_undefined(out, known, "reserved: should be zero");
 
 	bool spv = v >> 7 & 1, spvp = v >> 8 & 1;
 	const char *from = spv ? (spvp ? "the trap came from the guest's VS-mode"
@@ -300,12 +301,12 @@ void rv_decode_hstatus(dec_reg *out, const dec_regdef *def, uint64_t v, const de
 
 /* ---- satp, vsatp, hgatp ------------------------------------------------------------------ */
 
-typedef struct rv_atp_mode {
+typedef struct dec_rv_atp_mode {
 	const char *name;
 	const char *meaning;
-} rv_atp_mode;
+} dec_rv_atp_mode;
 
-static const rv_atp_mode rv_satp_modes[16] = {
+static const dec_rv_atp_mode dec_rv_satp_modes[16] = {
     [0] = {"Bare", "Bare: no translation, virtual address = physical address"},
     [8] = {"Sv39", "Sv39: 3-level page tables, 39-bit virtual addresses"},
     [9] = {"Sv48", "Sv48: 4-level page tables, 48-bit virtual addresses"},
@@ -313,7 +314,7 @@ static const rv_atp_mode rv_satp_modes[16] = {
     [11] = {"Sv64", "Sv64: reserved for a future 64-bit scheme that is not defined yet"},
 };
 
-static const rv_atp_mode rv_hgatp_modes[16] = {
+static const dec_rv_atp_mode dec_rv_hgatp_modes[16] = {
     [0] = {"Bare", "Bare: no G-stage translation, guest physical = host physical address"},
     [8] = {"Sv39x4", "Sv39x4: 3-level G-stage tables, 41-bit guest physical addresses, "
 		     "16 KiB root"},
@@ -323,7 +324,7 @@ static const rv_atp_mode rv_hgatp_modes[16] = {
 		      "16 KiB root"},
 };
 
-static const char *rv_atp_reserved_mode(enum rv_atp_kind kind, unsigned mode)
+static const char *dec_rv_atp_reserved_mode(enum dec_rv_atp_kind kind, unsigned mode)
 {
 	if (kind != RV_ATP_HGATP && mode >= 14)
 		return "Custom: designated for custom use";
@@ -333,8 +334,8 @@ static const char *rv_atp_reserved_mode(enum rv_atp_kind kind, unsigned mode)
 }
 
 /* PPN field, and the summary's description of the root table. */
-static const char *rv_atp_root(dec_reg *out, enum rv_atp_kind kind, bool bare, uint64_t ppn,
-			       dec_field **field)
+static const char *dec_rv_atp_root(dec_reg *out, enum dec_rv_atp_kind kind, bool bare, uint64_t ppn,
+				   dec_field **field)
 {
 	uint64_t root = ppn << 12;
 	const char *meaning;
@@ -373,18 +374,19 @@ static const char *rv_atp_root(dec_reg *out, enum rv_atp_kind kind, bool bare, u
 	return dec_fmt(out, "root table at 0x%" PRIx64, root);
 }
 
-void rv_decode_atp(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_atp(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	(void)ctx;
-	enum rv_atp_kind kind = (enum rv_atp_kind)def->variant;
+	enum dec_rv_atp_kind kind = (enum dec_rv_atp_kind)def->variant;
 	unsigned mode = (unsigned)(v >> 60);
-	const rv_atp_mode *m = kind == RV_ATP_HGATP ? &rv_hgatp_modes[mode] : &rv_satp_modes[mode];
+	const dec_rv_atp_mode *m =
+	    kind == RV_ATP_HGATP ? &dec_rv_hgatp_modes[mode] : &dec_rv_satp_modes[mode];
 	bool bare = mode == 0;
 	uint64_t id = kind == RV_ATP_HGATP ? dec_bits(v, 44, 14) : dec_bits(v, 44, 16);
 
 	dec_reg_init(out, def->display, v);
 	dec_field *f = dec_field_add(out, "MODE", "Translation mode", 60, 4,
-				     m->name ? m->meaning : rv_atp_reserved_mode(kind, mode));
+				     m->name ? m->meaning : dec_rv_atp_reserved_mode(kind, mode));
 	if (f)
 		f->warn = !m->name || mode == 11;
 	if (kind == RV_ATP_HGATP) {
@@ -414,7 +416,7 @@ void rv_decode_atp(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ct
 		f->warn = bare && id;
 
 	dec_field *ppn_field;
-	const char *root = rv_atp_root(out, kind, bare, dec_bits(v, 0, 44), &ppn_field);
+	const char *root = dec_rv_atp_root(out, kind, bare, dec_bits(v, 0, 44), &ppn_field);
 	const char *mode_name = m->name ? m->name : dec_fmt(out, "MODE %u (reserved)", mode);
 	if (bare)
 		out->summary =
@@ -439,17 +441,17 @@ void rv_decode_atp(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ct
 
 /* ---- delegation and interrupt bit vectors ------------------------------------------------ */
 
-enum rv_bit_naming { RV_NAME_EXC, RV_NAME_IRQ, RV_NAME_IP, RV_NAME_IE };
+enum dec_rv_bit_naming { RV_NAME_EXC, RV_NAME_IRQ, RV_NAME_IP, RV_NAME_IE };
 
-typedef struct rv_bitvec {
-	enum rv_bit_naming naming;
+typedef struct dec_rv_bitvec {
+	enum dec_rv_bit_naming naming;
 	uint64_t shown;	  /* bits listed whether set or clear */
 	uint64_t ro_zero; /* read-only zero: flagged when set */
 	uint64_t ro_one;  /* read as one when the H extension is implemented: flagged when clear */
 	const char *on, *off;
 	const char *summary; /* what the set bits are */
 	const char *hint;
-} rv_bitvec;
+} dec_rv_bitvec;
 
 #define RV_M_IRQS     (RV_BIT(3) | RV_BIT(7) | RV_BIT(11))
 #define RV_S_IRQS     (RV_BIT(1) | RV_BIT(5) | RV_BIT(9))
@@ -458,15 +460,15 @@ typedef struct rv_bitvec {
 #define RV_GUEST_EXCS (RV_BIT(20) | RV_BIT(21) | RV_BIT(22) | RV_BIT(23))
 #define RV_STD_EXCS   (UINT64_C(0xFFFFFF) & ~RV_BIT(14) & ~RV_BIT(17))
 
-static const char *const rv_ip_on = "1: pending";
-static const char *const rv_ip_off = "0: not pending";
-static const char *const rv_ie_on = "1: enabled";
-static const char *const rv_ie_off = "0: disabled";
-static const char *const rv_ie_hint =
+static const char *const dec_rv_ip_on = "1: pending";
+static const char *const dec_rv_ip_off = "0: not pending";
+static const char *const dec_rv_ie_on = "1: enabled";
+static const char *const dec_rv_ie_off = "0: disabled";
+static const char *const dec_rv_ie_hint =
     "An interrupt is taken when it is pending and enabled, and the hart runs below the "
     "handler's mode or with its global enable (mstatus.MIE / sstatus.SIE) set.";
 
-static const rv_bitvec rv_bitvecs[] = {
+static const dec_rv_bitvec dec_rv_bitvecs[] = {
     [RV_BV_MEDELEG] = {RV_NAME_EXC, RV_STD_EXCS & ~RV_BIT(11) & ~RV_BIT(16),
 		       RV_BIT(11) | RV_BIT(16), 0,
 		       "1: delegated: taken in HS-mode (stvec), not by M-mode firmware",
@@ -518,13 +520,13 @@ static const rv_bitvec rv_bitvecs[] = {
 };
 
 /* Extra words for particular bits: why a bit is read-only zero, or what drives it. */
-typedef struct rv_bit_note {
-	enum rv_bitvec_kind reg;
+typedef struct dec_rv_bit_note {
+	enum dec_rv_bitvec_kind reg;
 	uint64_t bits;
 	const char *text;
-} rv_bit_note;
+} dec_rv_bit_note;
 
-static const rv_bit_note rv_bit_notes[] = {
+static const dec_rv_bit_note dec_rv_bit_notes[] = {
     {RV_BV_MEDELEG, RV_BIT(11), "read-only zero: an ecall from M-mode cannot be delegated"},
     {RV_BV_MEDELEG, RV_BIT(16), "read-only zero: a double trap always goes to M-mode"},
     {RV_BV_HEDELEG, RV_BIT(9) | RV_BIT(11),
@@ -562,51 +564,53 @@ static const rv_bit_note rv_bit_notes[] = {
     {RV_BV_HVIP, RV_BIT(13), "read-only zero: counter overflows are not injected via hvip"},
 };
 
-static const char *rv_bit_note_for(enum rv_bitvec_kind reg, unsigned bit)
+static const char *dec_rv_bit_note_for(enum dec_rv_bitvec_kind reg, unsigned bit)
 {
-	for (size_t i = 0; i < sizeof rv_bit_notes / sizeof rv_bit_notes[0]; i++)
-		if (rv_bit_notes[i].reg == reg && (rv_bit_notes[i].bits >> bit & 1))
-			return rv_bit_notes[i].text;
+	for (size_t i = 0; i < sizeof dec_rv_bit_notes / sizeof dec_rv_bit_notes[0]; i++)
+		if (dec_rv_bit_notes[i].reg == reg && (dec_rv_bit_notes[i].bits >> bit & 1))
+			return dec_rv_bit_notes[i].text;
 	return NULL;
 }
 
-typedef struct rv_bit_id {
+typedef struct dec_rv_bit_id {
 	const char *name, *long_name;
 	bool reserved; /* no standard or custom/platform meaning */
-} rv_bit_id;
+} dec_rv_bit_id;
 
-static rv_bit_id rv_bit_identify(dec_reg *out, enum rv_bit_naming naming, unsigned bit)
+static dec_rv_bit_id dec_rv_bit_identify(dec_reg *out, enum dec_rv_bit_naming naming, unsigned bit)
 {
-	rv_bit_id id = {NULL, NULL, false};
+	dec_rv_bit_id id = {NULL, NULL, false};
 	if (naming == RV_NAME_EXC) {
-		const rv_exc_desc *e = rv_exception(bit);
+		const dec_rv_exc_desc *e = dec_rv_exception(bit);
 		if (e)
-			return (rv_bit_id){e->name, e->desc, false};
-		id.reserved = !rv_exc_custom(bit);
+			return (dec_rv_bit_id){e->name, e->desc, false};
+		id.reserved = !dec_rv_exc_custom(bit);
 		id.name = dec_fmt(out, "%s%u", id.reserved ? "RES" : "CUSTOM", bit);
-		id.long_name = rv_exc_range(bit);
+		id.long_name = dec_rv_exc_range(bit);
 		return id;
 	}
-	const rv_irq_desc *irq = rv_interrupt(bit);
+	const dec_rv_irq_desc *irq = dec_rv_interrupt(bit);
 	if (irq)
-		return (rv_bit_id){naming == RV_NAME_IP	  ? irq->ip
-				   : naming == RV_NAME_IE ? irq->ie
-							  : irq->name,
-				   irq->desc, false};
+		return (dec_rv_bit_id){naming == RV_NAME_IP   ? irq->ip
+				       : naming == RV_NAME_IE ? irq->ie
+							      : irq->name,
+				       irq->desc, false};
 	id.reserved = bit < 16;
 	id.name = dec_fmt(out, "%s%u", id.reserved ? "RES" : "IRQ", bit);
 	id.long_name = id.reserved ? "Reserved" : "Platform (local) interrupt";
 	return id;
 }
 
-static void rv_bitvec_field(dec_reg *out, enum rv_bitvec_kind kind, const rv_bitvec *bv,
-			    unsigned bit, rv_words *set_bits)
+static void dec_rv_bitvec_field(dec_reg *out, enum dec_rv_bitvec_kind kind, const dec_rv_bitvec *bv,
+				unsigned bit, dec_rv_words *set_bits)
 {
 	bool set = out->value >> bit & 1;
-	rv_bit_id id = rv_bit_identify(out, bv->naming, bit);
-	const char *on = bv->on ? bv->on : bv->naming == RV_NAME_IE ? rv_ie_on : rv_ip_on;
-	const char *off = bv->off ? bv->off : bv->naming == RV_NAME_IE ? rv_ie_off : rv_ip_off;
-	const char *note = rv_bit_note_for(kind, bit);
+	dec_rv_bit_id id = dec_rv_bit_identify(out, bv->naming, bit);
+	const char *on = bv->on ? bv->on : bv->naming == RV_NAME_IE ? dec_rv_ie_on : dec_rv_ip_on;
+	const char *off = bv->off		     ? bv->off
+			  : bv->naming == RV_NAME_IE ? dec_rv_ie_off
+						     : dec_rv_ip_off;
+	const char *note = dec_rv_bit_note_for(kind, bit);
 	bool ro_zero = bv->ro_zero >> bit & 1;
 	bool warn = (set && (ro_zero || id.reserved)) || (!set && (bv->ro_one >> bit & 1));
 	const char *meaning = set ? on : off;
@@ -621,20 +625,20 @@ static void rv_bitvec_field(dec_reg *out, enum rv_bitvec_kind kind, const rv_bit
 	if (f)
 		f->warn = warn;
 	if (set)
-		rv_words_add(set_bits, id.name, -1);
+		dec_rv_words_add(set_bits, id.name, -1);
 }
 
-void rv_decode_bitvec(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_bitvec(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	(void)ctx;
-	enum rv_bitvec_kind kind = (enum rv_bitvec_kind)def->variant;
-	const rv_bitvec *bv = &rv_bitvecs[kind];
-	rv_words set_bits = {0};
+	enum dec_rv_bitvec_kind kind = (enum dec_rv_bitvec_kind)def->variant;
+	const dec_rv_bitvec *bv = &dec_rv_bitvecs[kind];
+	dec_rv_words set_bits = {0};
 
 	dec_reg_init(out, def->display, v);
 	for (unsigned bit = 0; bit < 64; bit++)
 		if ((bv->shown >> bit & 1) || (v >> bit & 1))
-			rv_bitvec_field(out, kind, bv, bit, &set_bits);
+			dec_rv_bitvec_field(out, kind, bv, bit, &set_bits);
 
 	unsigned flagged = 0;
 	for (unsigned i = 0; i < out->nfields; i++)
@@ -645,25 +649,25 @@ void rv_decode_bitvec(dec_reg *out, const dec_regdef *def, uint64_t v, const dec
 				       flagged == 1 ? "" : "s");
 	else
 		out->summary = dec_fmt(out, "%s: %s", bv->summary, set);
-	out->hint = bv->hint ? bv->hint : rv_ie_hint;
+	out->hint = bv->hint ? bv->hint : dec_rv_ie_hint;
 }
 
 /* ---- single-value trap registers --------------------------------------------------------- */
 
-static const uint64_t *rv_level_cause(const dec_ctx *ctx, rv_level level, uint64_t *store)
+static const uint64_t *dec_rv_level_cause(const dec_ctx *ctx, dec_rv_level level, uint64_t *store)
 {
-	return rv_ctx_get(ctx, rv_trap_keys_of[level].cause, store) ? store : NULL;
+	return dec_rv_ctx_get(ctx, dec_rv_trap_keys_of[level].cause, store) ? store : NULL;
 }
 
-void rv_decode_tval(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_tval(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
-	rv_level level = (rv_level)def->variant;
+	dec_rv_level level = (dec_rv_level)def->variant;
 	uint64_t cause_store;
-	const uint64_t *cause = rv_level_cause(ctx, level, &cause_store);
+	const uint64_t *cause = dec_rv_level_cause(ctx, level, &cause_store);
 
 	dec_reg_init(out, def->display, v);
 	dec_field_add(out, def->display, "Trap value", 0, 64,
-		      rv_tval_meaning(&out->text, level, cause));
+		      dec_rv_tval_meaning(&out->text, level, cause));
 	if (cause && !(*cause & RV_CAUSE_INTERRUPT) && (*cause == 2 || *cause == 22) && v) {
 		char text[96];
 		uint32_t raw = (v & 3) == 3 ? (uint32_t)v : (uint32_t)(v & 0xffff);
@@ -673,12 +677,13 @@ void rv_decode_tval(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_c
 	out->hint = "Read together with the cause register: it says what this value is.";
 }
 
-void rv_decode_tval2(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_tval2(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
-	rv_level level = (rv_level)def->variant;
-	const char *tval_key = rv_trap_keys_of[level].tval;
+	dec_rv_level level = (dec_rv_level)def->variant;
+	const char *tval_key = dec_rv_trap_keys_of[level].tval;
 	uint64_t cause = 0, tval = 0;
-	bool double_trap = rv_ctx_get(ctx, rv_trap_keys_of[level].cause, &cause) && cause == 16;
+	bool double_trap =
+	    dec_rv_ctx_get(ctx, dec_rv_trap_keys_of[level].cause, &cause) && cause == 16;
 	const char *meaning;
 
 	dec_reg_init(out, def->display, v);
@@ -689,7 +694,7 @@ void rv_decode_tval2(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_
 	} else if (v == 0) {
 		meaning = "0: no guest physical address (not a guest-page fault, or the hart did "
 			  "not report it)";
-	} else if (rv_ctx_get(ctx, tval_key, &tval)) {
+	} else if (dec_rv_ctx_get(ctx, tval_key, &tval)) {
 		uint64_t gpa = (v << 2) | (tval & 3);
 		meaning = dec_fmt(out,
 				  "GPA >> 2 (bits [63:2] of the guest physical address): GPA "
@@ -709,11 +714,11 @@ void rv_decode_tval2(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_
 		    "its memslots, riscv_vcpu treats it as an MMIO address.";
 }
 
-void rv_decode_epc(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_epc(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
-	rv_level level = (rv_level)def->variant;
+	dec_rv_level level = (dec_rv_level)def->variant;
 	uint64_t cause = 0;
-	bool known = rv_ctx_get(ctx, rv_trap_keys_of[level].cause, &cause);
+	bool known = dec_rv_ctx_get(ctx, dec_rv_trap_keys_of[level].cause, &cause);
 	const char *meaning;
 
 	dec_reg_init(out, def->display, v);

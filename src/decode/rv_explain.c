@@ -14,7 +14,8 @@
 	}
 
 /* An instruction word: its format fields and the disassembly (pc from sepc or mepc). */
-static void rv_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, const dec_ctx *ctx)
+static void dec_rv_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value,
+			       const dec_ctx *ctx)
 {
 	uint32_t raw = (uint32_t)value;
 	uint64_t pc = 0;
@@ -48,70 +49,70 @@ static void rv_decode_insn(dec_reg *r, const dec_regdef *def, uint64_t value, co
 }
 
 const dec_regdef dec_rv_regdefs[] = {
-    RV_REG("scause", 64, RV_LEVEL_HS, rv_decode_cause),
-    RV_REG("mcause", 64, RV_LEVEL_M, rv_decode_cause),
-    RV_REG("vscause", 64, RV_LEVEL_VS, rv_decode_cause),
-    RV_REG("stval", 64, RV_LEVEL_HS, rv_decode_tval),
-    RV_REG("mtval", 64, RV_LEVEL_M, rv_decode_tval),
-    RV_REG("vstval", 64, RV_LEVEL_VS, rv_decode_tval),
-    RV_REG("htval", 64, RV_LEVEL_HS, rv_decode_tval2),
-    RV_REG("mtval2", 64, RV_LEVEL_M, rv_decode_tval2),
-    RV_REG("htinst", 64, RV_LEVEL_HS, rv_decode_tinst),
-    RV_REG("mtinst", 64, RV_LEVEL_M, rv_decode_tinst),
-    RV_REG("sepc", 64, RV_LEVEL_HS, rv_decode_epc),
-    RV_REG("mepc", 64, RV_LEVEL_M, rv_decode_epc),
-    RV_REG("sstatus", 64, RV_STATUS_S, rv_decode_status),
-    RV_REG("mstatus", 64, RV_STATUS_M, rv_decode_status),
-    RV_REG("vsstatus", 64, RV_STATUS_VS, rv_decode_status),
-    RV_REG("hstatus", 64, 0, rv_decode_hstatus),
-    RV_REG("hgatp", 64, RV_ATP_HGATP, rv_decode_atp),
-    RV_REG("satp", 64, RV_ATP_SATP, rv_decode_atp),
-    RV_REG("vsatp", 64, RV_ATP_VSATP, rv_decode_atp),
-    RV_REG("medeleg", 64, RV_BV_MEDELEG, rv_decode_bitvec),
-    RV_REG("mideleg", 64, RV_BV_MIDELEG, rv_decode_bitvec),
-    RV_REG("hedeleg", 64, RV_BV_HEDELEG, rv_decode_bitvec),
-    RV_REG("hideleg", 64, RV_BV_HIDELEG, rv_decode_bitvec),
-    RV_REG("hvip", 64, RV_BV_HVIP, rv_decode_bitvec),
-    RV_REG("hip", 64, RV_BV_HIP, rv_decode_bitvec),
-    RV_REG("hie", 64, RV_BV_HIE, rv_decode_bitvec),
-    RV_REG("sie", 64, RV_BV_SIE, rv_decode_bitvec),
-    RV_REG("sip", 64, RV_BV_SIP, rv_decode_bitvec),
-    RV_REG("mip", 64, RV_BV_MIP, rv_decode_bitvec),
-    RV_REG("mie", 64, RV_BV_MIE, rv_decode_bitvec),
-    RV_REG("sbi_eid", 32, 0, rv_decode_sbi_eid),
-    RV_REG("sbi_fid", 32, 0, rv_decode_sbi_fid),
-    RV_REG("insn", 32, 0, rv_decode_insn),
+    RV_REG("scause", 64, RV_LEVEL_HS, dec_rv_decode_cause),
+    RV_REG("mcause", 64, RV_LEVEL_M, dec_rv_decode_cause),
+    RV_REG("vscause", 64, RV_LEVEL_VS, dec_rv_decode_cause),
+    RV_REG("stval", 64, RV_LEVEL_HS, dec_rv_decode_tval),
+    RV_REG("mtval", 64, RV_LEVEL_M, dec_rv_decode_tval),
+    RV_REG("vstval", 64, RV_LEVEL_VS, dec_rv_decode_tval),
+    RV_REG("htval", 64, RV_LEVEL_HS, dec_rv_decode_tval2),
+    RV_REG("mtval2", 64, RV_LEVEL_M, dec_rv_decode_tval2),
+    RV_REG("htinst", 64, RV_LEVEL_HS, dec_rv_decode_tinst),
+    RV_REG("mtinst", 64, RV_LEVEL_M, dec_rv_decode_tinst),
+    RV_REG("sepc", 64, RV_LEVEL_HS, dec_rv_decode_epc),
+    RV_REG("mepc", 64, RV_LEVEL_M, dec_rv_decode_epc),
+    RV_REG("sstatus", 64, RV_STATUS_S, dec_rv_decode_status),
+    RV_REG("mstatus", 64, RV_STATUS_M, dec_rv_decode_status),
+    RV_REG("vsstatus", 64, RV_STATUS_VS, dec_rv_decode_status),
+    RV_REG("hstatus", 64, 0, dec_rv_decode_hstatus),
+    RV_REG("hgatp", 64, RV_ATP_HGATP, dec_rv_decode_atp),
+    RV_REG("satp", 64, RV_ATP_SATP, dec_rv_decode_atp),
+    RV_REG("vsatp", 64, RV_ATP_VSATP, dec_rv_decode_atp),
+    RV_REG("medeleg", 64, RV_BV_MEDELEG, dec_rv_decode_bitvec),
+    RV_REG("mideleg", 64, RV_BV_MIDELEG, dec_rv_decode_bitvec),
+    RV_REG("hedeleg", 64, RV_BV_HEDELEG, dec_rv_decode_bitvec),
+    RV_REG("hideleg", 64, RV_BV_HIDELEG, dec_rv_decode_bitvec),
+    RV_REG("hvip", 64, RV_BV_HVIP, dec_rv_decode_bitvec),
+    RV_REG("hip", 64, RV_BV_HIP, dec_rv_decode_bitvec),
+    RV_REG("hie", 64, RV_BV_HIE, dec_rv_decode_bitvec),
+    RV_REG("sie", 64, RV_BV_SIE, dec_rv_decode_bitvec),
+    RV_REG("sip", 64, RV_BV_SIP, dec_rv_decode_bitvec),
+    RV_REG("mip", 64, RV_BV_MIP, dec_rv_decode_bitvec),
+    RV_REG("mie", 64, RV_BV_MIE, dec_rv_decode_bitvec),
+    RV_REG("sbi_eid", 32, 0, dec_rv_decode_sbi_eid),
+    RV_REG("sbi_fid", 32, 0, dec_rv_decode_sbi_fid),
+    RV_REG("insn", 32, 0, dec_rv_decode_insn),
     {NULL, NULL, NULL, DEC_ARCH_NONE, 0, 0, NULL},
 };
 
 /* ---- one trap, as far as the given registers tell ----------------------------------------- */
 
-typedef struct rv_trap {
-	rv_level level;
-	const rv_trap_keys *keys;
+typedef struct dec_rv_trap {
+	dec_rv_level level;
+	const dec_rv_trap_keys *keys;
 	uint64_t cause, code;
 	bool irq;
 	bool have_tval, have_tval2, have_tinst, have_status;
 	uint64_t tval, tval2, tinst, status;
 	int from_guest; /* 1, 0, or -1 when the status register was not given */
-} rv_trap;
+} dec_rv_trap;
 
-static bool rv_is_exception(const rv_trap *t, uint64_t mask)
+static bool dec_rv_is_exception(const dec_rv_trap *t, uint64_t mask)
 {
 	return !t->irq && t->code < 64 && (mask >> t->code & 1);
 }
 
 #define RV_GUEST_PAGE_FAULTS (RV_BIT(20) | RV_BIT(21) | RV_BIT(23))
 
-static void rv_trap_load(const dec_ctx *ctx, rv_level level, uint64_t cause, rv_trap *t)
+static void dec_rv_trap_load(const dec_ctx *ctx, dec_rv_level level, uint64_t cause, dec_rv_trap *t)
 {
-	*t = (rv_trap){.level = level, .keys = &rv_trap_keys_of[level], .cause = cause};
+	*t = (dec_rv_trap){.level = level, .keys = &dec_rv_trap_keys_of[level], .cause = cause};
 	t->irq = cause & RV_CAUSE_INTERRUPT;
 	t->code = cause & ~RV_CAUSE_INTERRUPT;
-	t->have_tval = rv_ctx_get(ctx, t->keys->tval, &t->tval);
-	t->have_tval2 = rv_ctx_get(ctx, t->keys->tval2, &t->tval2);
-	t->have_tinst = rv_ctx_get(ctx, t->keys->tinst, &t->tinst);
-	t->have_status = rv_ctx_get(ctx, t->keys->status, &t->status);
+	t->have_tval = dec_rv_ctx_get(ctx, t->keys->tval, &t->tval);
+	t->have_tval2 = dec_rv_ctx_get(ctx, t->keys->tval2, &t->tval2);
+	t->have_tinst = dec_rv_ctx_get(ctx, t->keys->tinst, &t->tinst);
+	t->have_status = dec_rv_ctx_get(ctx, t->keys->status, &t->status);
 	if (level == RV_LEVEL_VS)
 		t->from_guest = 1;
 	else if (!t->have_status)
@@ -123,9 +124,9 @@ static void rv_trap_load(const dec_ctx *ctx, rv_level level, uint64_t cause, rv_
 
 /* ---- hypervisor behaviour, per cause ------------------------------------------------------ */
 
-typedef struct rv_exit_text {
+typedef struct dec_rv_exit_text {
 	const char *kvm, *arceos, *next;
-} rv_exit_text;
+} dec_rv_exit_text;
 
 #define RV_KVM_NO_HANDLER "KVM: no exit handler for it: \"VCPU exit error\" and KVM_RUN fails"
 #define RV_ARCEOS_DELEGATED(bit)                                                                   \
@@ -137,7 +138,7 @@ typedef struct rv_exit_text {
 	"the "                                                                                     \
 	"guest resumes at its vstvec"
 
-static const rv_exit_text rv_hs_exceptions[24] = {
+static const dec_rv_exit_text dec_rv_hs_exceptions[24] = {
     [0] = {RV_KVM_NO_HANDLER " (it delegates code 0 to the guest)", RV_ARCEOS_DELEGATED("0"),
 	   "Set hedeleg bit 0 so the guest's kernel handles its own misaligned jumps; stval "
 	   "is the target address."},
@@ -233,7 +234,7 @@ static const rv_exit_text rv_hs_exceptions[24] = {
 	"KVM: a host interrupt: kvm_riscv_vcpu_exit does nothing, the host takes the interrupt "   \
 	"once it re-enables interrupts, and the vCPU re-enters"
 
-static const rv_exit_text rv_hs_interrupts[14] = {
+static const dec_rv_exit_text dec_rv_hs_interrupts[14] = {
     [1] = {RV_KVM_HOST_IRQ,
 	   "riscv_vcpu: panic \"Unhandled trap: Interrupt(1)\": every host IPI that arrives "
 	   "while a guest runs kills the hypervisor (BUG)",
@@ -272,18 +273,18 @@ static const rv_exit_text rv_hs_interrupts[14] = {
 	    "A counter overflowed (Sscofpmf); with hideleg bit 13 the guest takes its own."},
 };
 
-static const char rv_page_walk_next[] =
+static const char dec_rv_page_walk_next[] =
     "The fault happened in the guest's own page walk (htinst is a pseudoinstruction): the GPA "
     "is the address of the guest page-table entry, not of the data. Map the guest's "
     "page-table page in the G-stage; this is never MMIO.";
 
 /* Traps taken in M-mode and in VS-mode: one sentence each. */
-typedef struct rv_trap_text {
+typedef struct dec_rv_trap_text {
 	uint64_t exceptions, interrupts; /* codes the text is for */
 	const char *text;
-} rv_trap_text;
+} dec_rv_trap_text;
 
-static const rv_trap_text rv_m_texts[] = {
+static const dec_rv_trap_text dec_rv_m_texts[] = {
     {RV_BIT(9), 0,
      "An SBI call from HS-mode (or S-mode): the firmware handles a7/a6, answers in a0/a1 and "
      "adds 4 to mepc."},
@@ -319,7 +320,7 @@ static const rv_trap_text rv_m_texts[] = {
      "mideleg does not delegate this S-level interrupt, so firmware gets it."},
 };
 
-static const rv_trap_text rv_vs_texts[] = {
+static const dec_rv_trap_text dec_rv_vs_texts[] = {
     {0, RV_BIT(1),
      "The guest's software interrupt: the hypervisor set VSSIP (hvip bit 2), e.g. for an SBI "
      "send_ipi, and hideleg bit 2 delivered it as code 1."},
@@ -345,7 +346,8 @@ static const rv_trap_text rv_vs_texts[] = {
      "access faults and misaligned accesses)."},
 };
 
-static const char *rv_trap_text_for(const rv_trap_text *texts, size_t n, const rv_trap *t)
+static const char *dec_rv_trap_text_for(const dec_rv_trap_text *texts, size_t n,
+					const dec_rv_trap *t)
 {
 	for (size_t i = 0; i < n && t->code < 64; i++) {
 		uint64_t mask = t->irq ? texts[i].interrupts : texts[i].exceptions;
@@ -358,7 +360,7 @@ static const char *rv_trap_text_for(const rv_trap_text *texts, size_t n, const r
 /* ---- the diagnosis ------------------------------------------------------------------------ */
 
 /* ", from the guest's VS-mode (...)" or " (give hstatus ...)": follows "taken in HS-mode". */
-static const char *rv_origin(dec_report *rep, const rv_trap *t)
+static const char *dec_rv_origin(dec_report *rep, const dec_rv_trap *t)
 {
 	if (t->level == RV_LEVEL_VS)
 		return ", inside the guest";
@@ -374,7 +376,7 @@ static const char *rv_origin(dec_report *rep, const rv_trap *t)
 			     : ", from outside a guest (mstatus.MPV=0)";
 }
 
-static void rv_diagnose_hardware(dec_report *rep, const rv_trap *t)
+static void dec_rv_diagnose_hardware(dec_report *rep, const dec_rv_trap *t)
 {
 	const char *zeroed = t->irq ? " (all 0 for an interrupt)" : "";
 
@@ -404,18 +406,20 @@ static void rv_diagnose_hardware(dec_report *rep, const rv_trap *t)
 	}
 }
 
-static void rv_diagnose_handlers(dec_report *rep, const rv_trap *t)
+static void dec_rv_diagnose_handlers(dec_report *rep, const dec_rv_trap *t)
 {
 	const char *text = NULL;
 
 	if (t->level == RV_LEVEL_M) {
-		text = rv_trap_text_for(rv_m_texts, sizeof rv_m_texts / sizeof rv_m_texts[0], t);
+		text = dec_rv_trap_text_for(dec_rv_m_texts,
+					    sizeof dec_rv_m_texts / sizeof dec_rv_m_texts[0], t);
 		dec_diagnose(rep, "M-mode firmware (e.g. OpenSBI) handles it.%s%s", text ? " " : "",
 			     text ? text : "");
 		return;
 	}
 	if (t->level == RV_LEVEL_VS) {
-		text = rv_trap_text_for(rv_vs_texts, sizeof rv_vs_texts / sizeof rv_vs_texts[0], t);
+		text = dec_rv_trap_text_for(dec_rv_vs_texts,
+					    sizeof dec_rv_vs_texts / sizeof dec_rv_vs_texts[0], t);
 		dec_diagnose(rep, "The guest kernel handles it at vstvec.%s%s", text ? " " : "",
 			     text ? text : "");
 		return;
@@ -425,11 +429,11 @@ static void rv_diagnose_handlers(dec_report *rep, const rv_trap *t)
 				  "host interrupt handling, not a VM exit.");
 		return;
 	}
-	const rv_exit_text *exit = NULL;
-	if (t->irq && t->code < 14 && rv_hs_interrupts[t->code].kvm)
-		exit = &rv_hs_interrupts[t->code];
-	else if (!t->irq && t->code < 24 && rv_hs_exceptions[t->code].kvm)
-		exit = &rv_hs_exceptions[t->code];
+	const dec_rv_exit_text *exit = NULL;
+	if (t->irq && t->code < 14 && dec_rv_hs_interrupts[t->code].kvm)
+		exit = &dec_rv_hs_interrupts[t->code];
+	else if (!t->irq && t->code < 24 && dec_rv_hs_exceptions[t->code].kvm)
+		exit = &dec_rv_hs_exceptions[t->code];
 	if (!exit) {
 		dec_diagnose(rep,
 			     "No hypervisor handles this cause: KVM reports \"VCPU exit error\", "
@@ -438,14 +442,14 @@ static void rv_diagnose_handlers(dec_report *rep, const rv_trap *t)
 		return;
 	}
 	bool page_walk = t->have_tinst && t->tinst && (t->tinst & 3) == 0 &&
-			 rv_is_exception(t, RV_GUEST_PAGE_FAULTS);
+			 dec_rv_is_exception(t, RV_GUEST_PAGE_FAULTS);
 	dec_diagnose(rep, "%s.", exit->kvm);
 	dec_diagnose(rep, "%s.", exit->arceos);
-	dec_diagnose(rep, "Next: %s", page_walk ? rv_page_walk_next : exit->next);
+	dec_diagnose(rep, "Next: %s", page_walk ? dec_rv_page_walk_next : exit->next);
 }
 
 /* One value per key: the first trap explained wins (JSON keys are unique). */
-static void rv_derive(dec_report *rep, const char *key, const char *value, const char *how)
+static void dec_rv_derive(dec_report *rep, const char *key, const char *value, const char *how)
 {
 	for (unsigned i = 0; i < rep->nderived; i++)
 		if (strcmp(rep->derived[i].key, key) == 0)
@@ -454,7 +458,7 @@ static void rv_derive(dec_report *rep, const char *key, const char *value, const
 }
 
 /* gpa = (htval << 2) | (stval & 3), for guest-page faults. */
-static void rv_derive_gpa(dec_report *rep, const rv_trap *t)
+static void dec_rv_derive_gpa(dec_report *rep, const dec_rv_trap *t)
 {
 	const char *tval2 = t->keys->tval2, *tval = t->keys->tval;
 
@@ -476,12 +480,13 @@ static void rv_derive_gpa(dec_report *rep, const rv_trap *t)
 	uint64_t gpa = t->tval2 << 2;
 	if (t->have_tval) {
 		gpa |= t->tval & 3;
-		rv_derive(rep, "gpa", dec_text_fmt(&rep->text, "0x%" PRIx64, gpa),
-			  dec_text_fmt(&rep->text, "(%s << 2) | (%s & 3)", tval2, tval));
+		dec_rv_derive(rep, "gpa", dec_text_fmt(&rep->text, "0x%" PRIx64, gpa),
+			      dec_text_fmt(&rep->text, "(%s << 2) | (%s & 3)", tval2, tval));
 	} else {
-		rv_derive(rep, "gpa", dec_text_fmt(&rep->text, "0x%" PRIx64, gpa),
-			  dec_text_fmt(&rep->text, "%s << 2; bits [1:0] come from %s (not given)",
-				       tval2, tval));
+		dec_rv_derive(rep, "gpa", dec_text_fmt(&rep->text, "0x%" PRIx64, gpa),
+			      dec_text_fmt(&rep->text,
+					   "%s << 2; bits [1:0] come from %s (not given)", tval2,
+					   tval));
 	}
 	/* An explicit access (not a page-walk pseudoinstruction) shares the page offset. */
 	bool explicit_access = t->have_tinst && (t->tinst == 0 || (t->tinst & 3) != 0);
@@ -493,23 +498,24 @@ static void rv_derive_gpa(dec_report *rep, const rv_trap *t)
 			     tval, tval2);
 }
 
-static bool rv_cause_matches_access(const rv_trap *t, rv_access access)
+static bool dec_rv_cause_matches_access(const dec_rv_trap *t, dec_rv_access access)
 {
 	const uint64_t load = RV_BIT(4) | RV_BIT(5) | RV_BIT(13) | RV_BIT(21);
-	return access == RV_ACCESS_LOAD ? rv_is_exception(t, load) : !rv_is_exception(t, load);
+	return access == RV_ACCESS_LOAD ? dec_rv_is_exception(t, load)
+					: !dec_rv_is_exception(t, load);
 }
 
-static void rv_check_tinst(dec_report *rep, const rv_trap *t, const rv_tinst *ti)
+static void dec_rv_check_tinst(dec_report *rep, const dec_rv_trap *t, const dec_rv_tinst *ti)
 {
 	const char *name = t->keys->tinst;
 
-	if (!rv_tinst_allowed(ti->kind, t->cause))
+	if (!dec_rv_tinst_allowed(ti->kind, t->cause))
 		dec_diagnose(rep,
 			     "%s = 0x%" PRIx64 " is not a value the hardware may write for "
 			     "this cause (transformed: 4-7, 13, 15, 21, 23; pseudoinstruction: "
 			     "20, 21, 23; interrupts: 0).",
 			     name, t->tinst);
-	else if (ti->kind == RV_TINST_TRANSFORMED && !rv_cause_matches_access(t, ti->access)) {
+	else if (ti->kind == RV_TINST_TRANSFORMED && !dec_rv_cause_matches_access(t, ti->access)) {
 		if (ti->access == RV_ACCESS_AMO && t->code == 21)
 			dec_diagnose(rep, "An atomic reported as a load guest-page fault (21): the "
 					  "spec says 23; QEMU is known to report 21 for AMOs.");
@@ -523,22 +529,23 @@ static void rv_check_tinst(dec_report *rep, const rv_trap *t, const rv_tinst *ti
 		dec_diagnose(rep, "%s violates the specification: %s.", name, ti->violation);
 }
 
-static void rv_derive_access(dec_report *rep, const rv_trap *t, bool have_cause)
+static void dec_rv_derive_access(dec_report *rep, const dec_rv_trap *t, bool have_cause)
 {
 	const uint64_t memory = RV_BIT(4) | RV_BIT(5) | RV_BIT(6) | RV_BIT(7) | RV_BIT(13) |
 				RV_BIT(15) | RV_GUEST_PAGE_FAULTS;
 	const char *epc = t->keys->epc;
-	rv_tinst ti;
+	dec_rv_tinst ti;
 
 	if (!t->have_tinst)
 		return;
-	rv_tinst_parse(t->tinst, &ti);
+	dec_rv_tinst_parse(t->tinst, &ti);
 	if (ti.kind == RV_TINST_TRANSFORMED || ti.kind == RV_TINST_PSEUDO)
-		rv_derive(rep, "access", rv_tinst_access_text(&rep->text, &ti),
-			  dec_text_fmt(&rep->text, "%s, %s", t->keys->tinst,
-				       ti.kind == RV_TINST_PSEUDO ? "a pseudoinstruction"
-								  : "a transformed instruction"));
-	if (ti.kind == RV_TINST_ZERO && (!have_cause || rv_is_exception(t, memory)))
+		dec_rv_derive(rep, "access", dec_rv_tinst_access_text(&rep->text, &ti),
+			      dec_text_fmt(&rep->text, "%s, %s", t->keys->tinst,
+					   ti.kind == RV_TINST_PSEUDO
+					       ? "a pseudoinstruction"
+					       : "a transformed instruction"));
+	if (ti.kind == RV_TINST_ZERO && (!have_cause || dec_rv_is_exception(t, memory)))
 		dec_diagnose(rep,
 			     "%s = 0: no information: the hypervisor must read the instruction "
 			     "at %s with HLVX.HU and decode it (KVM does; riscv_vcpu does, "
@@ -546,22 +553,22 @@ static void rv_derive_access(dec_report *rep, const rv_trap *t, bool have_cause)
 			     "here for explicit accesses.",
 			     t->keys->tinst, epc);
 	if (ti.kind == RV_TINST_PSEUDO && !have_cause)
-		dec_diagnose(rep, "%s", rv_page_walk_next);
+		dec_diagnose(rep, "%s", dec_rv_page_walk_next);
 	if (have_cause)
-		rv_check_tinst(rep, t, &ti);
+		dec_rv_check_tinst(rep, t, &ti);
 }
 
 /* What stopped a SYSTEM instruction, from the privileged spec's lists of virtual-instruction
  * (22) and illegal-instruction (2) cases. vs_bit is the hstatus bit that makes it trap in
  * VS-mode (VTVM 20, VTW 21, VTSR 22); vs_bit_name is NULL when there is none. */
-typedef struct rv_insn_rule {
+typedef struct dec_rv_insn_rule {
 	uint32_t mask, match;
 	const char *virt, *illegal;
 	const char *vs_bit_name;
 	unsigned vs_bit;
-} rv_insn_rule;
+} dec_rv_insn_rule;
 
-static const rv_insn_rule rv_system_rules[] = {
+static const dec_rv_insn_rule dec_rv_system_rules[] = {
     {0xffffffff, 0x10500073,
      "WFI in VS-mode with hstatus.VTW=1 (and mstatus.TW=0), or WFI in VU-mode",
      "WFI with mstatus.TW=1 below M-mode, or WFI in U-mode", "VTW", 21},
@@ -584,30 +591,30 @@ static const rv_insn_rule rv_system_rules[] = {
 };
 
 /* satp accesses trap like SFENCE.VMA; CSR instructions are matched by number. */
-static const rv_insn_rule rv_satp_rule = {
+static const dec_rv_insn_rule dec_rv_satp_rule = {
     .virt = "satp accessed in VS-mode with hstatus.VTVM=1",
     .illegal = "satp accessed in U-mode, or in S-mode with mstatus.TVM=1",
     .vs_bit_name = "VTVM",
     .vs_bit = 20,
 };
 
-static bool rv_is_csr_insn(uint32_t insn)
+static bool dec_rv_is_csr_insn(uint32_t insn)
 {
 	unsigned funct3 = insn >> 12 & 7;
 	return (insn & 0x7f) == 0x73 && funct3 != 0 && funct3 != 4;
 }
 
-static const rv_insn_rule *rv_system_rule(uint32_t insn)
+static const dec_rv_insn_rule *dec_rv_system_rule(uint32_t insn)
 {
-	if (rv_is_csr_insn(insn))
-		return insn >> 20 == 0x180 ? &rv_satp_rule : NULL;
-	for (size_t i = 0; i < sizeof rv_system_rules / sizeof rv_system_rules[0]; i++)
-		if ((insn & rv_system_rules[i].mask) == rv_system_rules[i].match)
-			return &rv_system_rules[i];
+	if (dec_rv_is_csr_insn(insn))
+		return insn >> 20 == 0x180 ? &dec_rv_satp_rule : NULL;
+	for (size_t i = 0; i < sizeof dec_rv_system_rules / sizeof dec_rv_system_rules[0]; i++)
+		if ((insn & dec_rv_system_rules[i].mask) == dec_rv_system_rules[i].match)
+			return &dec_rv_system_rules[i];
 	return NULL;
 }
 
-static const char *rv_csr_blocked(dec_report *rep, uint32_t insn, bool virt)
+static const char *dec_rv_csr_blocked(dec_report *rep, uint32_t insn, bool virt)
 {
 	unsigned csr = insn >> 20, funct3 = insn >> 12 & 7, rs1 = insn >> 15 & 31;
 	bool writes = funct3 == 1 || funct3 == 5 || rs1 != 0;
@@ -655,25 +662,25 @@ static const char *rv_csr_blocked(dec_report *rep, uint32_t insn, bool virt)
 }
 
 /* LOAD-FP, STORE-FP, MADD, MSUB, NMSUB, NMADD, OP-FP */
-static bool rv_is_fp_opcode(uint32_t opcode)
+static bool dec_rv_is_fp_opcode(uint32_t opcode)
 {
 	return opcode == 0x07 || opcode == 0x27 || opcode == 0x43 || opcode == 0x47 ||
 	       opcode == 0x4b || opcode == 0x4f || opcode == 0x53;
 }
 
-static const char *rv_blocked(dec_report *rep, uint32_t insn, unsigned len, bool virt)
+static const char *dec_rv_blocked(dec_report *rep, uint32_t insn, unsigned len, bool virt)
 {
 	uint32_t opcode = insn & 0x7f;
-	const rv_insn_rule *rule;
+	const dec_rv_insn_rule *rule;
 
 	if (len != 4)
 		return NULL;
-	rule = rv_system_rule(insn);
+	rule = dec_rv_system_rule(insn);
 	if (rule)
 		return virt ? rule->virt : rule->illegal;
-	if (rv_is_csr_insn(insn))
-		return rv_csr_blocked(rep, insn, virt);
-	if (!virt && rv_is_fp_opcode(opcode))
+	if (dec_rv_is_csr_insn(insn))
+		return dec_rv_csr_blocked(rep, insn, virt);
+	if (!virt && dec_rv_is_fp_opcode(opcode))
 		return "a floating-point instruction with FS = Off in sstatus (vsstatus in a "
 		       "guest), "
 		       "or a hart without F/D";
@@ -684,9 +691,9 @@ static const char *rv_blocked(dec_report *rep, uint32_t insn, unsigned len, bool
 }
 
 /* Does hstatus explain a virtual-instruction trap of this instruction? */
-static void rv_check_trap_bit(dec_report *rep, uint32_t insn, uint64_t hstatus)
+static void dec_rv_check_trap_bit(dec_report *rep, uint32_t insn, uint64_t hstatus)
 {
-	const rv_insn_rule *rule = rv_system_rule(insn);
+	const dec_rv_insn_rule *rule = dec_rv_system_rule(insn);
 
 	if (!rule || !rule->vs_bit_name)
 		return;
@@ -708,13 +715,13 @@ static void rv_check_trap_bit(dec_report *rep, uint32_t insn, uint64_t hstatus)
 }
 
 /* Causes 2 and 22 with the instruction bits in the trap value. */
-static void rv_derive_instruction(dec_report *rep, const rv_trap *t)
+static void dec_rv_derive_instruction(dec_report *rep, const dec_rv_trap *t)
 {
 	const char *epc = t->keys->epc;
 	bool virt = t->code == 22;
 	char text[96];
 
-	if (!rv_is_exception(t, RV_BIT(2) | RV_BIT(22)) || !t->have_tval)
+	if (!dec_rv_is_exception(t, RV_BIT(2) | RV_BIT(22)) || !t->have_tval)
 		return;
 	if (t->tval == 0) {
 		dec_diagnose(rep,
@@ -727,19 +734,19 @@ static void rv_derive_instruction(dec_report *rep, const rv_trap *t)
 	uint32_t raw = wide ? (uint32_t)t->tval : (uint32_t)(t->tval & 0xffff);
 	unsigned len = dec_rv_disasm(raw, 0, text, sizeof text);
 	if (len)
-		rv_derive(rep, "instruction", dec_text_fmt(&rep->text, "%s", text),
-			  dec_text_fmt(&rep->text, "%s%s", t->keys->tval,
-				       wide ? ""
-					    : " & 0xffff (bits 1:0 != 11: a 16-bit "
-					      "instruction)"));
+		dec_rv_derive(rep, "instruction", dec_text_fmt(&rep->text, "%s", text),
+			      dec_text_fmt(&rep->text, "%s%s", t->keys->tval,
+					   wide ? ""
+						: " & 0xffff (bits 1:0 != 11: a 16-bit "
+						  "instruction)"));
 	else
 		dec_diagnose(rep,
 			     "%s = 0x%" PRIx64 " is no instruction trapscope can decode: an "
 			     "extension the hart lacks, or a reserved encoding.",
 			     t->keys->tval, t->tval);
-	const char *blocked = rv_blocked(rep, raw, wide ? 4 : 2, virt);
+	const char *blocked = dec_rv_blocked(rep, raw, wide ? 4 : 2, virt);
 	if (blocked) {
-		rv_derive(rep, "blocked", blocked, "from the instruction's encoding");
+		dec_rv_derive(rep, "blocked", blocked, "from the instruction's encoding");
 		dec_diagnose(rep, "Blocked: %s.", blocked);
 	} else if (virt) {
 		dec_diagnose(rep,
@@ -748,11 +755,11 @@ static void rv_derive_instruction(dec_report *rep, const rv_trap *t)
 			     "CSR number.");
 	}
 	if (virt && t->have_status && t->level == RV_LEVEL_HS && wide)
-		rv_check_trap_bit(rep, raw, t->status);
+		dec_rv_check_trap_bit(rep, raw, t->status);
 }
 
 /* hstatus (or mstatus) against the cause: SPV, GVA and their contradictions. */
-static void rv_check_status(dec_report *rep, const rv_trap *t)
+static void dec_rv_check_status(dec_report *rep, const dec_rv_trap *t)
 {
 	const uint64_t address_causes = RV_BIT(0) | RV_BIT(1) | RV_BIT(3) | RV_BIT(4) | RV_BIT(5) |
 					RV_BIT(6) | RV_BIT(7) | RV_BIT(12) | RV_BIT(13) |
@@ -771,18 +778,18 @@ static void rv_check_status(dec_report *rep, const rv_trap *t)
 		     gva ? "GVA=1: %s holds a guest virtual address."
 			 : "GVA=0: %s does not hold a guest virtual address.",
 		     tval);
-	if (!t->from_guest && rv_is_exception(t, RV_BIT(10) | RV_BIT(22)))
+	if (!t->from_guest && dec_rv_is_exception(t, RV_BIT(10) | RV_BIT(22)))
 		dec_diagnose(rep,
 			     "Contradiction: this cause only arises with V=1, but %s says the "
 			     "trap came from outside the guest.",
 			     reg);
-	if (!t->from_guest && gva && rv_is_exception(t, RV_GUEST_PAGE_FAULTS))
+	if (!t->from_guest && gva && dec_rv_is_exception(t, RV_GUEST_PAGE_FAULTS))
 		dec_diagnose(rep, "V=0 with GVA=1: the hypervisor's own HLV/HLVX/HSV faulted (e.g. "
 				  "reading the guest's instruction), not the guest.");
-	if (gva && (t->irq || !rv_is_exception(t, address_causes)))
+	if (gva && (t->irq || !dec_rv_is_exception(t, address_causes)))
 		dec_diagnose(rep, "Contradiction: GVA=1, but this cause writes no address to %s.",
 			     tval);
-	if (!gva && t->from_guest && rv_is_exception(t, RV_GUEST_PAGE_FAULTS) && t->have_tval &&
+	if (!gva && t->from_guest && dec_rv_is_exception(t, RV_GUEST_PAGE_FAULTS) && t->have_tval &&
 	    t->tval)
 		dec_diagnose(rep,
 			     "Contradiction: a guest-page fault from the guest writes its guest "
@@ -790,70 +797,72 @@ static void rv_check_status(dec_report *rep, const rv_trap *t)
 			     tval);
 }
 
-static void rv_explain_trap(const dec_ctx *ctx, dec_report *rep, rv_level level, uint64_t cause)
+static void dec_rv_explain_trap(const dec_ctx *ctx, dec_report *rep, dec_rv_level level,
+				uint64_t cause)
 {
-	rv_trap t;
-	rv_trap_load(ctx, level, cause, &t);
+	dec_rv_trap t;
+	dec_rv_trap_load(ctx, level, cause, &t);
 
 	dec_diagnose(rep, "%s %" PRIu64 " (%s) taken in %s%s.", t.irq ? "Interrupt" : "Exception",
 		     t.code, dec_rv_cause_name(&rep->text, cause), t.keys->mode,
-		     rv_origin(rep, &t));
-	const char *impossible = rv_cause_impossible(level, cause);
+		     dec_rv_origin(rep, &t));
+	const char *impossible = dec_rv_cause_impossible(level, cause);
 	if (impossible)
 		dec_diagnose(rep, "This cause cannot appear in %s: %s.", t.keys->cause, impossible);
-	rv_diagnose_hardware(rep, &t);
-	rv_diagnose_handlers(rep, &t);
-	if (rv_is_exception(&t, RV_GUEST_PAGE_FAULTS))
-		rv_derive_gpa(rep, &t);
-	rv_derive_access(rep, &t, true);
-	rv_derive_instruction(rep, &t);
-	rv_check_status(rep, &t);
+	dec_rv_diagnose_hardware(rep, &t);
+	dec_rv_diagnose_handlers(rep, &t);
+	if (dec_rv_is_exception(&t, RV_GUEST_PAGE_FAULTS))
+		dec_rv_derive_gpa(rep, &t);
+	dec_rv_derive_access(rep, &t, true);
+	dec_rv_derive_instruction(rep, &t);
+	dec_rv_check_status(rep, &t);
 }
 
 /* Registers given without a cause: derive what stands on its own. */
-static void rv_explain_without_cause(const dec_ctx *ctx, dec_report *rep)
+static void dec_rv_explain_without_cause(const dec_ctx *ctx, dec_report *rep)
 {
-	rv_trap t;
-	rv_trap_load(ctx, RV_LEVEL_HS, 0, &t);
+	dec_rv_trap t;
+	dec_rv_trap_load(ctx, RV_LEVEL_HS, 0, &t);
 	if (t.have_tval2 && t.tval2)
-		rv_derive_gpa(rep, &t);
-	rv_derive_access(rep, &t, false);
+		dec_rv_derive_gpa(rep, &t);
+	dec_rv_derive_access(rep, &t, false);
 }
 
-static void rv_explain_sbi(const dec_ctx *ctx, dec_report *rep)
+static void dec_rv_explain_sbi(const dec_ctx *ctx, dec_report *rep)
 {
 	uint64_t eid, fid = 0;
-	bool have_fid = rv_ctx_get(ctx, "sbi_fid", &fid);
+	bool have_fid = dec_rv_ctx_get(ctx, "sbi_fid", &fid);
 	uint32_t fid32 = (uint32_t)fid;
-	rv_sbi_call call;
+	dec_rv_sbi_call call;
 
-	if (!rv_ctx_get(ctx, "sbi_eid", &eid))
+	if (!dec_rv_ctx_get(ctx, "sbi_eid", &eid))
 		return;
-	rv_sbi_lookup((uint32_t)eid, have_fid ? &fid32 : NULL, &call);
+	dec_rv_sbi_lookup((uint32_t)eid, have_fid ? &fid32 : NULL, &call);
 	const char *what = !call.ext ? dec_text_fmt(&rep->text, "unknown extension 0x%" PRIx64, eid)
 			   : call.func ? dec_text_fmt(&rep->text, "%s %s", call.ext, call.func)
 				       : dec_text_fmt(&rep->text, "%s", call.ext);
-	rv_derive(rep, "sbi", what,
-		  have_fid ? dec_text_fmt(&rep->text, "a7 = EID 0x%" PRIx64 ", a6 = FID %" PRIu32,
-					  eid, fid32)
-			   : dec_text_fmt(&rep->text, "a7 = EID 0x%" PRIx64, eid));
+	dec_rv_derive(
+	    rep, "sbi", what,
+	    have_fid
+		? dec_text_fmt(&rep->text, "a7 = EID 0x%" PRIx64 ", a6 = FID %" PRIu32, eid, fid32)
+		: dec_text_fmt(&rep->text, "a7 = EID 0x%" PRIx64, eid));
 	dec_diagnose(rep, "%s.", call.kvm);
 	dec_diagnose(rep, "%s.", call.arceos);
 }
 
 void dec_rv_explain(const dec_ctx *ctx, dec_report *rep)
 {
-	static const rv_level order[] = {RV_LEVEL_HS, RV_LEVEL_M, RV_LEVEL_VS};
+	static const dec_rv_level order[] = {RV_LEVEL_HS, RV_LEVEL_M, RV_LEVEL_VS};
 	bool any_cause = false;
 	uint64_t cause;
 
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		if (rv_ctx_get(ctx, rv_trap_keys_of[order[i]].cause, &cause)) {
-			rv_explain_trap(ctx, rep, order[i], cause);
+		if (dec_rv_ctx_get(ctx, dec_rv_trap_keys_of[order[i]].cause, &cause)) {
+			dec_rv_explain_trap(ctx, rep, order[i], cause);
 			any_cause = true;
 		}
 	}
 	if (!any_cause)
-		rv_explain_without_cause(ctx, rep);
-	rv_explain_sbi(ctx, rep);
+		dec_rv_explain_without_cause(ctx, rep);
+	dec_rv_explain_sbi(ctx, rep);
 }

@@ -9,26 +9,26 @@
 
 #include <inttypes.h>
 
-static const char *const rv_gpr_abi[32] = {
+static const char *const dec_rv_gpr_abi[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
     "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-static const char *const rv_fpr_abi[32] = {
+static const char *const dec_rv_fpr_abi[32] = {
     "ft0", "ft1", "ft2", "ft3", "ft4",	"ft5",	"ft6", "ft7", "fs0",  "fs1",  "fa0",
     "fa1", "fa2", "fa3", "fa4", "fa5",	"fa6",	"fa7", "fs2", "fs3",  "fs4",  "fs5",
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
-static const char *rv_gpr_name(unsigned reg)
+static const char *dec_rv_gpr_name(unsigned reg)
 {
-	return rv_gpr_abi[reg & 31];
+	return dec_rv_gpr_abi[reg & 31];
 }
 
-static const char *rv_fpr_name(unsigned reg)
+static const char *dec_rv_fpr_name(unsigned reg)
 {
-	return rv_fpr_abi[reg & 31];
+	return dec_rv_fpr_abi[reg & 31];
 }
 
 enum {
@@ -39,15 +39,15 @@ enum {
 
 /* A standard load or store that has a defined transformation. mask/match select it with the
  * Addr.Offset field (bits 19:15) and the zeroed immediate bits left out. */
-typedef struct rv_mem_op {
+typedef struct dec_rv_mem_op {
 	uint32_t mask, match;
 	const char *mnemonic;
-	rv_access access;
+	dec_rv_access access;
 	uint8_t size;
 	uint8_t flags;
 	const char *c_reg; /* 16-bit form with a register base (rd'/rs2' = x8..x15), or NULL */
 	const char *c_sp;  /* 16-bit sp-relative form, or NULL */
-} rv_mem_op;
+} dec_rv_mem_op;
 
 #define RV_LOAD(f3, op, name, size, flags, c_reg, c_sp)                                            \
 	{                                                                                          \
@@ -69,7 +69,7 @@ typedef struct rv_mem_op {
 		    NULL, NULL                                                                     \
 	}
 
-static const rv_mem_op rv_mem_ops[] = {
+static const dec_rv_mem_op dec_rv_mem_ops[] = {
     RV_LOAD(0, 0x03, "lb", 1, RV_OP_SIGNED, NULL, NULL),
     RV_LOAD(1, 0x03, "lh", 2, RV_OP_SIGNED, "c.lh", NULL),
     RV_LOAD(2, 0x03, "lw", 4, RV_OP_SIGNED, "c.lw", "c.lwsp"),
@@ -106,24 +106,24 @@ static const rv_mem_op rv_mem_ops[] = {
 
 /* Atomics (opcode AMO = 0x2f) by funct5, width by funct3 (0 .b, 1 .h with Zabha; 2 .w;
  * 3 .d; 4 .q for amocas.q). */
-static const char *const rv_amo_ops[32] = {
+static const char *const dec_rv_amo_ops[32] = {
     [0x00] = "amoadd.", [0x01] = "amoswap.", [0x02] = "lr.",	  [0x03] = "sc.",
     [0x04] = "amoxor.", [0x05] = "amocas.",  [0x08] = "amoor.",	  [0x0c] = "amoand.",
     [0x10] = "amomin.", [0x14] = "amomax.",  [0x18] = "amominu.", [0x1c] = "amomaxu.",
 };
 
-static const char rv_width_suffix[5] = {'b', 'h', 'w', 'd', 'q'};
+static const char dec_rv_width_suffix[5] = {'b', 'h', 'w', 'd', 'q'};
 
 /* Opcodes the base ISA sets aside for custom instructions: custom-0..3. */
-static bool rv_custom_opcode(uint32_t opcode)
+static bool dec_rv_custom_opcode(uint32_t opcode)
 {
 	return opcode == 0x0b || opcode == 0x2b || opcode == 0x5b || opcode == 0x7b;
 }
 
-static bool rv_parse_amo(uint32_t insn, rv_tinst *t)
+static bool dec_rv_parse_amo(uint32_t insn, dec_rv_tinst *t)
 {
 	unsigned funct5 = insn >> 27, funct3 = insn >> 12 & 7;
-	const char *op = rv_amo_ops[funct5];
+	const char *op = dec_rv_amo_ops[funct5];
 	bool lr = funct5 == 0x02, sc = funct5 == 0x03;
 
 	if ((insn & 0x7f) != 0x2f || !op || funct3 > 4)
@@ -142,7 +142,7 @@ static bool rv_parse_amo(uint32_t insn, rv_tinst *t)
 	return true;
 }
 
-static const char *rv_zero_field_violation(uint32_t insn, rv_access access, bool vm)
+static const char *dec_rv_zero_field_violation(uint32_t insn, dec_rv_access access, bool vm)
 {
 	if (vm)
 		return NULL;
@@ -154,21 +154,21 @@ static const char *rv_zero_field_violation(uint32_t insn, rv_access access, bool
 }
 
 /* The register-based compressed forms (c.lw, c.sd, ...) reach only x8-x15 (f8-f15). */
-static bool rv_compressed_reg_form(const rv_tinst *t)
+static bool dec_rv_compressed_reg_form(const dec_rv_tinst *t)
 {
 	return t->c_reg && t->reg >= 8 && t->reg <= 15;
 }
 
-static void rv_parse_transformed(uint32_t raw, rv_tinst *t)
+static void dec_rv_parse_transformed(uint32_t raw, dec_rv_tinst *t)
 {
 	uint32_t insn = raw | 2;
-	const rv_mem_op *op = NULL;
+	const dec_rv_mem_op *op = NULL;
 
 	t->compressed = !(raw & 2);
 	t->addr_offset = insn >> 15 & 31;
-	for (size_t i = 0; i < sizeof rv_mem_ops / sizeof rv_mem_ops[0]; i++) {
-		if ((insn & rv_mem_ops[i].mask) == rv_mem_ops[i].match) {
-			op = &rv_mem_ops[i];
+	for (size_t i = 0; i < sizeof dec_rv_mem_ops / sizeof dec_rv_mem_ops[0]; i++) {
+		if ((insn & dec_rv_mem_ops[i].mask) == dec_rv_mem_ops[i].match) {
+			op = &dec_rv_mem_ops[i];
 			break;
 		}
 	}
@@ -183,10 +183,10 @@ static void rv_parse_transformed(uint32_t raw, rv_tinst *t)
 		t->reg = op->access == RV_ACCESS_STORE ? insn >> 20 & 31 : insn >> 7 & 31;
 		t->c_reg = op->c_reg;
 		t->c_sp = op->c_sp;
-		t->violation = rv_zero_field_violation(insn, op->access, t->vm_access);
-	} else if (rv_parse_amo(insn, t)) {
+		t->violation = dec_rv_zero_field_violation(insn, op->access, t->vm_access);
+	} else if (dec_rv_parse_amo(insn, t)) {
 		t->kind = RV_TINST_TRANSFORMED;
-	} else if (rv_custom_opcode(insn & 0x7f)) {
+	} else if (dec_rv_custom_opcode(insn & 0x7f)) {
 		t->kind = RV_TINST_CUSTOM;
 		return;
 	} else {
@@ -197,18 +197,18 @@ static void rv_parse_transformed(uint32_t raw, rv_tinst *t)
 		    "custom instruction";
 		return;
 	}
-	if (!t->violation && t->compressed && !t->c_sp && !rv_compressed_reg_form(t))
+	if (!t->violation && t->compressed && !t->c_sp && !dec_rv_compressed_reg_form(t))
 		t->violation = "bit 1 = 0 says the original was 16-bit, but no compressed "
 			       "instruction expands to this one";
 	if (!t->violation && t->addr_offset >= t->size)
 		t->violation = "Addr.Offset must be smaller than the access size";
 }
 
-void rv_tinst_parse(uint64_t value, rv_tinst *t)
+void dec_rv_tinst_parse(uint64_t value, dec_rv_tinst *t)
 {
 	uint32_t raw = (uint32_t)value;
 
-	*t = (rv_tinst){.kind = RV_TINST_UNKNOWN, .mnemonic = "", .suffix = -1};
+	*t = (dec_rv_tinst){.kind = RV_TINST_UNKNOWN, .mnemonic = "", .suffix = -1};
 	if (value == 0) {
 		t->kind = RV_TINST_ZERO;
 	} else if (value >> 32) {
@@ -225,11 +225,11 @@ void rv_tinst_parse(uint64_t value, rv_tinst *t)
 	} else if ((raw & 3) == 2) {
 		t->violation = "bits 1:0 = 10 are excluded by the specification";
 	} else {
-		rv_parse_transformed(raw, t);
+		dec_rv_parse_transformed(raw, t);
 	}
 }
 
-bool rv_tinst_allowed(rv_tinst_kind kind, uint64_t cause)
+bool dec_rv_tinst_allowed(dec_rv_tinst_kind kind, uint64_t cause)
 {
 	const uint64_t transformed = RV_BIT(4) | RV_BIT(5) | RV_BIT(6) | RV_BIT(7) | RV_BIT(13) |
 				     RV_BIT(15) | RV_BIT(21) | RV_BIT(23);
@@ -249,22 +249,22 @@ bool rv_tinst_allowed(rv_tinst_kind kind, uint64_t cause)
 	}
 }
 
-static const char *rv_tinst_reg_name(const rv_tinst *t)
+static const char *dec_rv_tinst_reg_name(const dec_rv_tinst *t)
 {
-	return t->fp_reg ? rv_fpr_name(t->reg) : rv_gpr_name(t->reg);
+	return t->fp_reg ? dec_rv_fpr_name(t->reg) : dec_rv_gpr_name(t->reg);
 }
 
 /* "amoadd.w", "lw" */
-static const char *rv_tinst_mnemonic(dec_text *text, const rv_tinst *t)
+static const char *dec_rv_tinst_mnemonic(dec_text *text, const dec_rv_tinst *t)
 {
 	if (t->suffix < 0)
 		return t->mnemonic;
-	return dec_text_fmt(text, "%s%c", t->mnemonic, rv_width_suffix[t->suffix]);
+	return dec_text_fmt(text, "%s%c", t->mnemonic, dec_rv_width_suffix[t->suffix]);
 }
 
-static const char *rv_compressed_origin(dec_text *text, const rv_tinst *t)
+static const char *dec_rv_compressed_origin(dec_text *text, const dec_rv_tinst *t)
 {
-	bool reg_form = rv_compressed_reg_form(t);
+	bool reg_form = dec_rv_compressed_reg_form(t);
 	if (!t->compressed)
 		return "from a 32-bit instruction";
 	if (reg_form && t->c_sp)
@@ -274,7 +274,7 @@ static const char *rv_compressed_origin(dec_text *text, const rv_tinst *t)
 	return "from a compressed instruction";
 }
 
-static const char *rv_page_walk_text(dec_text *text, const rv_tinst *t)
+static const char *dec_rv_page_walk_text(dec_text *text, const dec_rv_tinst *t)
 {
 	if (t->access == RV_ACCESS_STORE)
 		return dec_text_fmt(
@@ -290,16 +290,16 @@ static const char *rv_page_walk_text(dec_text *text, const rv_tinst *t)
 			    t->size * 8);
 }
 
-const char *rv_tinst_access_text(dec_text *text, const rv_tinst *t)
+const char *dec_rv_tinst_access_text(dec_text *text, const dec_rv_tinst *t)
 {
 	if (t->kind == RV_TINST_PSEUDO)
-		return rv_page_walk_text(text, t);
+		return dec_rv_page_walk_text(text, t);
 	if (t->kind != RV_TINST_TRANSFORMED)
 		return "unknown";
 
-	const char *name = rv_tinst_mnemonic(text, t);
-	const char *reg = rv_tinst_reg_name(t);
-	const char *origin = rv_compressed_origin(text, t);
+	const char *name = dec_rv_tinst_mnemonic(text, t);
+	const char *reg = dec_rv_tinst_reg_name(t);
+	const char *origin = dec_rv_compressed_origin(text, t);
 	const char *offset = t->addr_offset ? dec_text_fmt(text,
 							   "; the fault hit byte %u of the "
 							   "misaligned access (Addr.Offset)",
@@ -335,7 +335,7 @@ const char *rv_tinst_access_text(dec_text *text, const rv_tinst *t)
 
 /* ---- the register decoder ---------------------------------------------------------------- */
 
-static const char *rv_opcode_name(uint32_t opcode)
+static const char *dec_rv_opcode_name(uint32_t opcode)
 {
 	switch (opcode) {
 	case 0x03: return "LOAD";
@@ -347,12 +347,12 @@ static const char *rv_opcode_name(uint32_t opcode)
 	}
 }
 
-static void rv_opcode_fields(dec_reg *out, const rv_tinst *t)
+static void dec_rv_opcode_fields(dec_reg *out, const dec_rv_tinst *t)
 {
 	uint32_t insn = (uint32_t)out->value | 2;
 
 	dec_field_add(out, "opcode", "Major opcode", 0, 7,
-		      dec_fmt(out, "%s, bits 1:0 = %s", rv_opcode_name(insn & 0x7f),
+		      dec_fmt(out, "%s, bits 1:0 = %s", dec_rv_opcode_name(insn & 0x7f),
 			      t->compressed ? "01: the original was compressed"
 					    : "11: the original was 32-bit"));
 	dec_push(out);
@@ -365,8 +365,8 @@ static void rv_opcode_fields(dec_reg *out, const rv_tinst *t)
 }
 
 /* A field the transformation sets to zero; flagged when it is not. */
-static void rv_zero_field(dec_reg *out, const char *name, unsigned lsb, unsigned width,
-			  const char *meaning)
+static void dec_rv_zero_field(dec_reg *out, const char *name, unsigned lsb, unsigned width,
+			      const char *meaning)
 {
 	dec_field *f = dec_field_add(out, name, "Immediate (zeroed)", lsb, width, meaning);
 	if (f && f->value)
@@ -374,23 +374,24 @@ static void rv_zero_field(dec_reg *out, const char *name, unsigned lsb, unsigned
 }
 
 /* Bits 11:7: the destination, or a zeroed immediate in a plain store. */
-static void rv_rd_field(dec_reg *out, const rv_tinst *t, bool atomic, bool store)
+static void dec_rv_rd_field(dec_reg *out, const dec_rv_tinst *t, bool atomic, bool store)
 {
 	if (store && !atomic && !t->vm_access)
-		rv_zero_field(out, "imm[4:0]", 7, 5,
-			      "must be 0 in a transformed store: the address comes from the fault");
+		dec_rv_zero_field(
+		    out, "imm[4:0]", 7, 5,
+		    "must be 0 in a transformed store: the address comes from the fault");
 	else if (store && t->vm_access)
 		dec_field_add(out, "rd", "Destination register", 7, 5, "0: HSV writes no register");
 	else
 		dec_field_add(out, "rd", "Destination register", 7, 5,
-			      dec_fmt(out, "%s: receives the %s", rv_tinst_reg_name(t),
+			      dec_fmt(out, "%s: receives the %s", dec_rv_tinst_reg_name(t),
 				      store			   ? "success flag (0 = stored)"
 				      : t->access == RV_ACCESS_AMO ? "old memory value"
 								   : "loaded value"));
 }
 
 /* Bits 31:20 of everything but a plain load. */
-static void rv_upper_fields(dec_reg *out, const rv_tinst *t, bool atomic)
+static void dec_rv_upper_fields(dec_reg *out, const dec_rv_tinst *t, bool atomic)
 {
 	uint32_t insn = (uint32_t)out->value;
 	unsigned rs2 = insn >> 20 & 31;
@@ -400,31 +401,32 @@ static void rv_upper_fields(dec_reg *out, const rv_tinst *t, bool atomic)
 	else if (atomic && t->access == RV_ACCESS_LOAD)
 		dec_field_add(out, "rs2", "Source register", 20, 5, "0: LR has no source");
 	else
-		dec_field_add(
-		    out, "rs2", "Source register", 20, 5,
-		    dec_fmt(out, "data from %s", t->fp_reg ? rv_fpr_name(rs2) : rv_gpr_name(rs2)));
+		dec_field_add(out, "rs2", "Source register", 20, 5,
+			      dec_fmt(out, "data from %s",
+				      t->fp_reg ? dec_rv_fpr_name(rs2) : dec_rv_gpr_name(rs2)));
 	if (atomic) {
 		dec_field_add(out, "rl", "Release", 25, 1, insn >> 25 & 1 ? "1: release" : "0");
 		dec_field_add(out, "aq", "Acquire", 26, 1, insn >> 26 & 1 ? "1: acquire" : "0");
 		dec_field_add(out, "funct5", "Atomic operation", 27, 5,
-			      rv_tinst_mnemonic(&out->text, t));
+			      dec_rv_tinst_mnemonic(&out->text, t));
 	} else if (t->vm_access) {
 		dec_field_add(out, "funct7", "Function", 25, 7, t->mnemonic);
 	} else {
-		rv_zero_field(out, "imm[11:5]", 25, 7,
-			      "must be 0 in a transformed store: the address comes from the fault");
+		dec_rv_zero_field(
+		    out, "imm[11:5]", 25, 7,
+		    "must be 0 in a transformed store: the address comes from the fault");
 	}
 }
 
-static void rv_transformed_fields(dec_reg *out, const rv_tinst *t)
+static void dec_rv_transformed_fields(dec_reg *out, const dec_rv_tinst *t)
 {
 	bool atomic = t->suffix >= 0, store = t->access == RV_ACCESS_STORE;
 
-	rv_opcode_fields(out, t);
-	rv_rd_field(out, t, atomic, store);
+	dec_rv_opcode_fields(out, t);
+	dec_rv_rd_field(out, t, atomic, store);
 	dec_field_add(
 	    out, "funct3", "Function (width)", 12, 3,
-	    dec_fmt(out, "%s: %u-byte access", rv_tinst_mnemonic(&out->text, t), t->size));
+	    dec_fmt(out, "%s: %u-byte access", dec_rv_tinst_mnemonic(&out->text, t), t->size));
 	dec_field *f = dec_field_add(
 	    out, "Addr.Offset", "Address offset (replaces rs1)", 15, 5,
 	    t->addr_offset ? dec_fmt(out,
@@ -435,17 +437,18 @@ static void rv_transformed_fields(dec_reg *out, const rv_tinst *t)
 	if (f)
 		f->warn = t->addr_offset >= t->size;
 	if (!atomic && !t->vm_access && !store)
-		rv_zero_field(out, "imm[11:0]", 20, 12,
-			      "must be 0 in a transformed load: the address comes from the fault");
+		dec_rv_zero_field(
+		    out, "imm[11:0]", 20, 12,
+		    "must be 0 in a transformed load: the address comes from the fault");
 	else
-		rv_upper_fields(out, t, atomic);
+		dec_rv_upper_fields(out, t, atomic);
 }
 
-static void rv_transformed_summary(dec_reg *out, const rv_tinst *t, rv_level level)
+static void dec_rv_transformed_summary(dec_reg *out, const dec_rv_tinst *t, dec_rv_level level)
 {
 	char text[96];
-	const char *epc = rv_trap_keys_of[level].epc;
-	const char *access = rv_tinst_access_text(&out->text, t);
+	const char *epc = dec_rv_trap_keys_of[level].epc;
+	const char *access = dec_rv_tinst_access_text(&out->text, t);
 	unsigned skip = t->compressed ? 2 : 4;
 
 	if (dec_rv_disasm((uint32_t)out->value | 2, 0, text, sizeof text)) {
@@ -465,15 +468,15 @@ static void rv_transformed_summary(dec_reg *out, const rv_tinst *t, rv_level lev
 	}
 }
 
-void rv_decode_tinst(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_tinst(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
-	rv_level level = (rv_level)def->variant;
-	const char *epc = rv_trap_keys_of[level].epc;
-	rv_tinst t;
+	dec_rv_level level = (dec_rv_level)def->variant;
+	const char *epc = dec_rv_trap_keys_of[level].epc;
+	dec_rv_tinst t;
 	dec_field *f;
 
 	(void)ctx;
-	rv_tinst_parse(v, &t);
+	dec_rv_tinst_parse(v, &t);
 	dec_reg_init(out, def->display, v);
 	switch (t.kind) {
 	case RV_TINST_ZERO:
@@ -488,8 +491,8 @@ void rv_decode_tinst(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_
 		    "(HLVX.HU, a second halfword if bits 1:0 = 11).";
 		break;
 	case RV_TINST_TRANSFORMED:
-		rv_transformed_fields(out, &t);
-		rv_transformed_summary(out, &t, level);
+		dec_rv_transformed_fields(out, &t);
+		dec_rv_transformed_summary(out, &t, level);
 		break;
 	case RV_TINST_PSEUDO:
 		dec_field_add(out, "opcode", "Pseudo opcode", 0, 7,

@@ -10,19 +10,19 @@
 #define RV_ARCEOS_ABSENT     "riscv_vcpu: passed to RustSBI, which " RV_SBI_NOT_SUPPORTED
 #define RV_KVM_ABSENT	     "KVM: not offered to guests: " RV_SBI_NOT_SUPPORTED
 
-typedef struct rv_sbi_func {
+typedef struct dec_rv_sbi_func {
 	const char *name;
 	const char *kvm, *arceos; /* NULL: the extension's text */
-} rv_sbi_func;
+} dec_rv_sbi_func;
 
-typedef struct rv_sbi_ext {
+typedef struct dec_rv_sbi_ext {
 	uint32_t eid;
 	uint32_t nfuncs;
 	const char *name;
 	const char *long_name;
-	const rv_sbi_func *funcs;
+	const dec_rv_sbi_func *funcs;
 	const char *kvm, *arceos;
-} rv_sbi_ext;
+} dec_rv_sbi_ext;
 
 #define RV_EXT(eid, name, long_name, funcs, kvm, arceos)                                           \
 	{                                                                                          \
@@ -30,7 +30,7 @@ typedef struct rv_sbi_ext {
 		    arceos                                                                         \
 	}
 
-static const rv_sbi_func rv_sbi_base[] = {
+static const dec_rv_sbi_func dec_rv_sbi_base[] = {
     {"get_spec_version", NULL, NULL},
     {"get_impl_id", NULL, NULL},
     {"get_impl_version", NULL, NULL},
@@ -41,15 +41,15 @@ static const rv_sbi_func rv_sbi_base[] = {
     {"get_marchid", NULL, NULL},
     {"get_mimpid", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_time[] = {{"set_timer", NULL, NULL}};
-static const rv_sbi_func rv_sbi_ipi[] = {{"send_ipi", NULL, NULL}};
-static const rv_sbi_func rv_sbi_rfence[] = {
+static const dec_rv_sbi_func dec_rv_sbi_time[] = {{"set_timer", NULL, NULL}};
+static const dec_rv_sbi_func dec_rv_sbi_ipi[] = {{"send_ipi", NULL, NULL}};
+static const dec_rv_sbi_func dec_rv_sbi_rfence[] = {
     {"remote_fence_i", NULL, NULL},	    {"remote_sfence_vma", NULL, NULL},
     {"remote_sfence_vma_asid", NULL, NULL}, {"remote_hfence_gvma_vmid", NULL, NULL},
     {"remote_hfence_gvma", NULL, NULL},	    {"remote_hfence_vvma_asid", NULL, NULL},
     {"remote_hfence_vvma", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_hsm[] = {
+static const dec_rv_sbi_func dec_rv_sbi_hsm[] = {
     {"hart_start", "KVM: starts the target vCPU at a1 with a0 = its hart ID and a1 = a2 (opaque)",
      "riscv_vcpu: CpuUp{target = a0, entry = a1, arg = a2}, sepc += 4, but a0 is not set to "
      "0 (BUG: the caller reads a stale error code)"},
@@ -60,8 +60,8 @@ static const rv_sbi_func rv_sbi_hsm[] = {
      "riscv_vcpu: Halt, parameters ignored, sepc not advanced (the ecall runs again on "
      "resume)"},
 };
-static const rv_sbi_func rv_sbi_srst[] = {{"system_reset", NULL, NULL}};
-static const rv_sbi_func rv_sbi_pmu[] = {
+static const dec_rv_sbi_func dec_rv_sbi_srst[] = {{"system_reset", NULL, NULL}};
+static const dec_rv_sbi_func dec_rv_sbi_pmu[] = {
     {"num_counters", NULL, NULL},
     {"counter_get_info", NULL, NULL},
     {"counter_config_matching", NULL, NULL},
@@ -72,7 +72,7 @@ static const rv_sbi_func rv_sbi_pmu[] = {
     {"snapshot_set_shmem", NULL, NULL},
     {"event_get_info", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_dbcn[] = {
+static const dec_rv_sbi_func dec_rv_sbi_dbcn[] = {
     {"console_write", NULL,
      "riscv_vcpu: copies a0 bytes from guest physical (a2 << 32) | a1 with HLV.B and writes "
      "them to the host console"},
@@ -80,32 +80,32 @@ static const rv_sbi_func rv_sbi_dbcn[] = {
      "riscv_vcpu: reads the host console and copies to guest physical (a2 << 32) | a1"},
     {"console_write_byte", NULL, "riscv_vcpu: writes a0's low byte to the host console"},
 };
-static const rv_sbi_func rv_sbi_susp[] = {{"system_suspend", NULL, NULL}};
-static const rv_sbi_func rv_sbi_cppc[] = {
+static const dec_rv_sbi_func dec_rv_sbi_susp[] = {{"system_suspend", NULL, NULL}};
+static const dec_rv_sbi_func dec_rv_sbi_cppc[] = {
     {"probe", NULL, NULL},
     {"read", NULL, NULL},
     {"read_hi", NULL, NULL},
     {"write", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_nacl[] = {
+static const dec_rv_sbi_func dec_rv_sbi_nacl[] = {
     {"probe_feature", NULL, NULL}, {"set_shmem", NULL, NULL}, {"sync_csr", NULL, NULL},
     {"sync_hfence", NULL, NULL},   {"sync_sret", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_sta[] = {{"set_shmem", NULL, NULL}};
-static const rv_sbi_func rv_sbi_sse[] = {
+static const dec_rv_sbi_func dec_rv_sbi_sta[] = {{"set_shmem", NULL, NULL}};
+static const dec_rv_sbi_func dec_rv_sbi_sse[] = {
     {"read_attrs", NULL, NULL}, {"write_attrs", NULL, NULL}, {"register", NULL, NULL},
     {"unregister", NULL, NULL}, {"enable", NULL, NULL},	     {"disable", NULL, NULL},
     {"complete", NULL, NULL},	{"inject", NULL, NULL},	     {"hart_unmask", NULL, NULL},
     {"hart_mask", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_fwft[] = {{"set", NULL, NULL}, {"get", NULL, NULL}};
-static const rv_sbi_func rv_sbi_dbtr[] = {
+static const dec_rv_sbi_func dec_rv_sbi_fwft[] = {{"set", NULL, NULL}, {"get", NULL, NULL}};
+static const dec_rv_sbi_func dec_rv_sbi_dbtr[] = {
     {"num_triggers", NULL, NULL},    {"set_shmem", NULL, NULL},
     {"read_triggers", NULL, NULL},   {"install_triggers", NULL, NULL},
     {"update_triggers", NULL, NULL}, {"uninstall_triggers", NULL, NULL},
     {"enable_triggers", NULL, NULL}, {"disable_triggers", NULL, NULL},
 };
-static const rv_sbi_func rv_sbi_mpxy[] = {
+static const dec_rv_sbi_func dec_rv_sbi_mpxy[] = {
     {"get_shmem_size", NULL, NULL},
     {"set_shmem", NULL, NULL},
     {"get_channel_ids", NULL, NULL},
@@ -125,7 +125,7 @@ static const rv_sbi_func rv_sbi_mpxy[] = {
 	"riscv_vcpu: only a warning \"Unsupported SBI legacy extension id\"; the call is "         \
 	"silently dropped (BUG)"
 
-static const rv_sbi_ext rv_sbi_exts[] = {
+static const dec_rv_sbi_ext dec_rv_sbi_exts[] = {
     RV_LEGACY(0x00, "set_timer", "KVM: programs the vCPU's timer in the kernel",
 	      "riscv_vcpu: host SBI set_timer(a0), clears hvip.VSTIP, a0 = 0"),
     RV_LEGACY(0x01, "console_putchar",
@@ -144,53 +144,53 @@ static const rv_sbi_ext rv_sbi_exts[] = {
 	      RV_LEGACY_DROPPED),
     RV_LEGACY(0x08, "shutdown", "KVM: KVM_EXIT_SYSTEM_EVENT (shutdown) to the VMM",
 	      "riscv_vcpu: SystemDown (sepc not advanced)"),
-    RV_EXT(0x10, "BASE", "Base", rv_sbi_base,
+    RV_EXT(0x10, "BASE", "Base", dec_rv_sbi_base,
 	   "KVM: answered in the kernel (implementation ID 3 = KVM; probe_extension reports the "
 	   "extensions the VMM enabled)",
 	   "riscv_vcpu: answered by RustSBI (spec version 2.0, implementation ID 4 = RustSBI, "
 	   "m*id from the host)"),
-    RV_EXT(0x54494D45, "TIME", "Timer", rv_sbi_time,
+    RV_EXT(0x54494D45, "TIME", "Timer", dec_rv_sbi_time,
 	   "KVM: sets the vCPU's timer (an hrtimer, or vstimecmp with Sstc)",
 	   "riscv_vcpu: TIME is absent: RustSBI " RV_SBI_NOT_SUPPORTED
 	   ", so Linux uses the legacy set_timer"),
-    RV_EXT(0x735049, "IPI", "Inter-processor interrupt", rv_sbi_ipi,
+    RV_EXT(0x735049, "IPI", "Inter-processor interrupt", dec_rv_sbi_ipi,
 	   "KVM: sets VSSIP on every target vCPU",
 	   "riscv_vcpu: IPI is absent: RustSBI " RV_SBI_NOT_SUPPORTED
 	   "; Linux falls back to the legacy send_ipi, which is dropped (BUG)"),
-    RV_EXT(0x52464E43, "RFENCE", "Remote fence", rv_sbi_rfence,
+    RV_EXT(0x52464E43, "RFENCE", "Remote fence", dec_rv_sbi_rfence,
 	   "KVM: performs the fences on the target vCPUs in the kernel",
 	   "riscv_vcpu: forwarded verbatim to the host SBI, guest hart masks used as host hart IDs "
 	   "(BUG)"),
-    RV_EXT(0x48534D, "HSM", "Hart state management", rv_sbi_hsm, "KVM: handled in the kernel",
+    RV_EXT(0x48534D, "HSM", "Hart state management", dec_rv_sbi_hsm, "KVM: handled in the kernel",
 	   RV_ARCEOS_ABSENT),
-    RV_EXT(0x53525354, "SRST", "System reset", rv_sbi_srst,
+    RV_EXT(0x53525354, "SRST", "System reset", dec_rv_sbi_srst,
 	   "KVM: KVM_EXIT_SYSTEM_EVENT (shutdown or reset) to the VMM",
 	   "riscv_vcpu: type 0 (shutdown) gives SystemDown; cold and warm reboot panic "
 	   "\"Unsupported reset type\" (BUG)"),
-    RV_EXT(0x504D55, "PMU", "Performance monitoring unit", rv_sbi_pmu,
+    RV_EXT(0x504D55, "PMU", "Performance monitoring unit", dec_rv_sbi_pmu,
 	   "KVM: virtual counters backed by host perf events",
 	   "riscv_vcpu: forwarded verbatim to the host SBI"),
-    RV_EXT(0x4442434E, "DBCN", "Debug console", rv_sbi_dbcn,
+    RV_EXT(0x4442434E, "DBCN", "Debug console", dec_rv_sbi_dbcn,
 	   "KVM: forwarded to the VMM (KVM_EXIT_RISCV_SBI) if the VMM enabled it, else "
 	   "NOT_SUPPORTED (-2)",
 	   RV_ARCEOS_ABSENT),
-    RV_EXT(0x53555350, "SUSP", "System suspend", rv_sbi_susp,
+    RV_EXT(0x53555350, "SUSP", "System suspend", dec_rv_sbi_susp,
 	   "KVM: KVM_EXIT_SYSTEM_EVENT (suspend) to the VMM", RV_ARCEOS_ABSENT),
-    RV_EXT(0x43505043, "CPPC", "Collaborative processor performance control", rv_sbi_cppc,
+    RV_EXT(0x43505043, "CPPC", "Collaborative processor performance control", dec_rv_sbi_cppc,
 	   RV_KVM_ABSENT, RV_ARCEOS_ABSENT),
-    RV_EXT(0x4E41434C, "NACL", "Nested acceleration", rv_sbi_nacl,
+    RV_EXT(0x4E41434C, "NACL", "Nested acceleration", dec_rv_sbi_nacl,
 	   "KVM: not offered to its guests (KVM uses NACL itself when it runs "
 	   "nested): " RV_SBI_NOT_SUPPORTED,
 	   RV_ARCEOS_ABSENT),
-    RV_EXT(0x535441, "STA", "Steal-time accounting", rv_sbi_sta,
+    RV_EXT(0x535441, "STA", "Steal-time accounting", dec_rv_sbi_sta,
 	   "KVM: records the steal-time shared memory in the kernel", RV_ARCEOS_ABSENT),
-    RV_EXT(0x535345, "SSE", "Supervisor software events", rv_sbi_sse,
+    RV_EXT(0x535345, "SSE", "Supervisor software events", dec_rv_sbi_sse,
 	   "KVM: not offered by the versions studied: " RV_SBI_NOT_SUPPORTED, RV_ARCEOS_ABSENT),
-    RV_EXT(0x46574654, "FWFT", "Firmware features", rv_sbi_fwft,
+    RV_EXT(0x46574654, "FWFT", "Firmware features", dec_rv_sbi_fwft,
 	   "KVM: handled in the kernel by recent versions (older ones " RV_SBI_NOT_SUPPORTED ")",
 	   RV_ARCEOS_ABSENT),
-    RV_EXT(0x44425452, "DBTR", "Debug triggers", rv_sbi_dbtr, RV_KVM_ABSENT, RV_ARCEOS_ABSENT),
-    RV_EXT(0x4D505859, "MPXY", "Message proxy", rv_sbi_mpxy, RV_KVM_ABSENT, RV_ARCEOS_ABSENT),
+    RV_EXT(0x44425452, "DBTR", "Debug triggers", dec_rv_sbi_dbtr, RV_KVM_ABSENT, RV_ARCEOS_ABSENT),
+    RV_EXT(0x4D505859, "MPXY", "Message proxy", dec_rv_sbi_mpxy, RV_KVM_ABSENT, RV_ARCEOS_ABSENT),
     {0x485643, 0, "HVC", "ArceOS hypercall (not an SBI standard extension)", NULL,
      "KVM: no such extension: " RV_SBI_NOT_SUPPORTED,
      "riscv_vcpu: Hypercall{nr = a6, args = a0..a5} exit to the VMM, sepc += 4; the result "
@@ -198,12 +198,12 @@ static const rv_sbi_ext rv_sbi_exts[] = {
 };
 
 /* The three 16M-wide EID spaces the specification sets aside. */
-typedef struct rv_sbi_space {
+typedef struct dec_rv_sbi_space {
 	uint8_t top; /* EID bits 31:24 */
 	const char *name, *long_name, *low_bits, *kvm, *arceos;
-} rv_sbi_space;
+} dec_rv_sbi_space;
 
-static const rv_sbi_space rv_sbi_spaces[] = {
+static const dec_rv_sbi_space dec_rv_sbi_spaces[] = {
     {0x08, "experimental", "Experimental extension space", "extension number",
      "KVM: forwarded to the VMM (KVM_EXIT_RISCV_SBI)", RV_ARCEOS_ABSENT},
     {0x09, "vendor", "Vendor-specific extension space", "must match the low 24 bits of mvendorid",
@@ -212,31 +212,31 @@ static const rv_sbi_space rv_sbi_spaces[] = {
      "must match the low 24 bits of the SBI implementation ID", RV_KVM_ABSENT, RV_ARCEOS_ABSENT},
 };
 
-static const rv_sbi_ext *rv_sbi_ext_find(uint32_t eid)
+static const dec_rv_sbi_ext *dec_rv_sbi_ext_find(uint32_t eid)
 {
-	for (size_t i = 0; i < sizeof rv_sbi_exts / sizeof rv_sbi_exts[0]; i++)
-		if (rv_sbi_exts[i].eid == eid)
-			return &rv_sbi_exts[i];
+	for (size_t i = 0; i < sizeof dec_rv_sbi_exts / sizeof dec_rv_sbi_exts[0]; i++)
+		if (dec_rv_sbi_exts[i].eid == eid)
+			return &dec_rv_sbi_exts[i];
 	return NULL;
 }
 
-static const rv_sbi_space *rv_sbi_space_find(uint32_t eid)
+static const dec_rv_sbi_space *dec_rv_sbi_space_find(uint32_t eid)
 {
-	for (size_t i = 0; i < sizeof rv_sbi_spaces / sizeof rv_sbi_spaces[0]; i++)
-		if (rv_sbi_spaces[i].top == eid >> 24)
-			return &rv_sbi_spaces[i];
+	for (size_t i = 0; i < sizeof dec_rv_sbi_spaces / sizeof dec_rv_sbi_spaces[0]; i++)
+		if (dec_rv_sbi_spaces[i].top == eid >> 24)
+			return &dec_rv_sbi_spaces[i];
 	return NULL;
 }
 
-void rv_sbi_lookup(uint32_t eid, const uint32_t *fid, rv_sbi_call *call)
+void dec_rv_sbi_lookup(uint32_t eid, const uint32_t *fid, dec_rv_sbi_call *call)
 {
-	const rv_sbi_ext *ext = rv_sbi_ext_find(eid);
-	const rv_sbi_space *space = rv_sbi_space_find(eid);
+	const dec_rv_sbi_ext *ext = dec_rv_sbi_ext_find(eid);
+	const dec_rv_sbi_space *space = dec_rv_sbi_space_find(eid);
 
-	*call = (rv_sbi_call){NULL, NULL, "KVM: no such extension: " RV_SBI_NOT_SUPPORTED,
-			      RV_ARCEOS_ABSENT};
+	*call = (dec_rv_sbi_call){NULL, NULL, "KVM: no such extension: " RV_SBI_NOT_SUPPORTED,
+				  RV_ARCEOS_ABSENT};
 	if (space) {
-		*call = (rv_sbi_call){space->name, NULL, space->kvm, space->arceos};
+		*call = (dec_rv_sbi_call){space->name, NULL, space->kvm, space->arceos};
 		return;
 	}
 	if (!ext)
@@ -256,7 +256,7 @@ void rv_sbi_lookup(uint32_t eid, const uint32_t *fid, rv_sbi_call *call)
 		call->arceos = "riscv_vcpu: unknown function: NOT_SUPPORTED (-2) in a0";
 		return;
 	}
-	const rv_sbi_func *f = &ext->funcs[*fid];
+	const dec_rv_sbi_func *f = &ext->funcs[*fid];
 	call->func = f->name;
 	if (f->kvm)
 		call->kvm = f->kvm;
@@ -265,7 +265,7 @@ void rv_sbi_lookup(uint32_t eid, const uint32_t *fid, rv_sbi_call *call)
 }
 
 /* The EID's bytes as ASCII ("TIME", "sPI"), or NULL when they are not all printable. */
-static const char *rv_sbi_ascii(dec_reg *out, uint32_t eid)
+static const char *dec_rv_sbi_ascii(dec_reg *out, uint32_t eid)
 {
 	char text[5];
 	size_t n = 0;
@@ -281,10 +281,10 @@ static const char *rv_sbi_ascii(dec_reg *out, uint32_t eid)
 	return n ? dec_fmt(out, "\"%s\"", text) : NULL;
 }
 
-static const char *rv_sbi_ext_meaning(dec_reg *out, uint32_t eid)
+static const char *dec_rv_sbi_ext_meaning(dec_reg *out, uint32_t eid)
 {
-	const rv_sbi_ext *ext = rv_sbi_ext_find(eid);
-	const char *ascii = rv_sbi_ascii(out, eid);
+	const dec_rv_sbi_ext *ext = dec_rv_sbi_ext_find(eid);
+	const char *ascii = dec_rv_sbi_ascii(out, eid);
 	const char *spelled = ascii ? dec_fmt(out, " (ASCII %s)", ascii) : "";
 
 	if (ext && !ext->funcs && eid <= 0x08)
@@ -299,16 +299,16 @@ static const char *rv_sbi_ext_meaning(dec_reg *out, uint32_t eid)
 	return dec_fmt(out, "unknown extension%s", spelled);
 }
 
-void rv_decode_sbi_eid(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_sbi_eid(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	uint32_t eid = (uint32_t)v;
-	const rv_sbi_space *space = rv_sbi_space_find(eid);
+	const dec_rv_sbi_space *space = dec_rv_sbi_space_find(eid);
 	uint64_t fid64 = 0;
-	bool have_fid = rv_ctx_get(ctx, "sbi_fid", &fid64);
+	bool have_fid = dec_rv_ctx_get(ctx, "sbi_fid", &fid64);
 	uint32_t fid = (uint32_t)fid64;
-	rv_sbi_call call;
+	dec_rv_sbi_call call;
 
-	rv_sbi_lookup(eid, have_fid ? &fid : NULL, &call);
+	dec_rv_sbi_lookup(eid, have_fid ? &fid : NULL, &call);
 	dec_reg_init(out, def->display, v);
 	if (space) {
 		dec_field_add(out, "EID", "Extension ID", 0, 32,
@@ -319,7 +319,7 @@ void rv_decode_sbi_eid(dec_reg *out, const dec_regdef *def, uint64_t v, const de
 		dec_pop(out);
 	} else {
 		dec_field *f = dec_field_add(out, "EID", "Extension ID (a7)", 0, 32,
-					     rv_sbi_ext_meaning(out, eid));
+					     dec_rv_sbi_ext_meaning(out, eid));
 		if (f)
 			f->warn = !call.ext;
 	}
@@ -332,20 +332,20 @@ void rv_decode_sbi_eid(dec_reg *out, const dec_regdef *def, uint64_t v, const de
 	out->hint = dec_fmt(out, "%s. %s.", call.kvm, call.arceos);
 }
 
-void rv_decode_sbi_fid(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
+void dec_rv_decode_sbi_fid(dec_reg *out, const dec_regdef *def, uint64_t v, const dec_ctx *ctx)
 {
 	uint32_t fid = (uint32_t)v;
 	uint64_t eid;
-	rv_sbi_call call;
+	dec_rv_sbi_call call;
 
 	dec_reg_init(out, def->display, v);
-	if (!rv_ctx_get(ctx, "sbi_eid", &eid)) {
+	if (!dec_rv_ctx_get(ctx, "sbi_eid", &eid)) {
 		dec_field_add(out, "FID", "Function ID (a6)", 0, 32,
 			      "function number within the extension (give sbi_eid to name it)");
 		out->summary = dec_fmt(out, "SBI function %" PRIu32, fid);
 		return;
 	}
-	rv_sbi_lookup((uint32_t)eid, &fid, &call);
+	dec_rv_sbi_lookup((uint32_t)eid, &fid, &call);
 	const char *meaning;
 	bool unknown = false;
 	if (call.ext && !strcmp(call.ext, "legacy")) {
@@ -354,7 +354,7 @@ void rv_decode_sbi_fid(dec_reg *out, const dec_regdef *def, uint64_t v, const de
 		meaning = dec_fmt(out, "%s %s", call.ext, call.func);
 	} else if (call.ext && !strcmp(call.ext, "HVC")) {
 		meaning = dec_fmt(out, "hypercall number %" PRIu32 " (passed on as nr)", fid);
-	} else if (call.ext && !rv_sbi_space_find((uint32_t)eid)) {
+	} else if (call.ext && !dec_rv_sbi_space_find((uint32_t)eid)) {
 		meaning = dec_fmt(out, "no function %" PRIu32 " in %s", fid, call.ext);
 		unknown = true;
 	} else {

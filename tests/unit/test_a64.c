@@ -934,7 +934,7 @@ START_TEST(test_explain_calls_and_traps)
 }
 END_TEST
 
-static Suite *a64_suite(void)
+static Suite *dec_a64_suite(void)
 {
 	Suite *s = suite_create("aarch64 decoders");
 	TCase *esr = tcase_create("esr");
@@ -976,7 +976,7 @@ static Suite *a64_suite(void)
 
 int main(void)
 {
-	SRunner *runner = srunner_create(a64_suite());
+	SRunner *runner = srunner_create(dec_a64_suite());
 	int failed;
 
 	srunner_run_all(runner, CK_ENV);

@@ -706,7 +706,8 @@ static void assert_loads(const struct image *im)
 	emu_elf elf;
 	char err[256] = "";
 	bus_setup(&bus);
-	ck_assert_msg(load_bytes(&bus, im->b, im->size, EM_RISCV, &elf, err, sizeof(err)), "%s", err);
+	ck_assert_msg(load_bytes(&bus, im->b, im->size, EM_RISCV, &elf, err, sizeof(err)), "%s",
+		      err);
 	emu_elf_free(&elf);
 	emu_bus_free(&bus);
 }

@@ -963,9 +963,9 @@ START_TEST(random_sweep)
 }
 END_TEST
 
-static Suite *rv_csr_suite(void)
+static Suite *dec_rv_csr_suite(void)
 {
-	Suite *s = suite_create("rv_csr");
+	Suite *s = suite_create("dec_rv_csr");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, every_exception_code_by_name);
@@ -997,7 +997,7 @@ static Suite *rv_csr_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(rv_csr_suite());
+	SRunner *sr = srunner_create(dec_rv_csr_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
