@@ -164,8 +164,7 @@ static unsigned special_check(const rv_hart *h, unsigned csr)
 	case RV_CSR_HGATP:
 		return (h->priv == RV_PRIV_S && (h->mstatus & MS_TVM)) ? RV_EXC_ILLEGAL : 0;
 	case RV_CSR_STIMECMP:
-	case RV_CSR_VSTIMECMP:
-		return timecmp_check(h, csr);
+	case RV_CSR_VSTIMECMP: return timecmp_check(h, csr);
 	default:
 		if ((csr >= RV_CSR_CYCLE && csr <= RV_CSR_HPMCOUNTER31))
 			return counter_check(h, csr);
@@ -489,20 +488,19 @@ unsigned rv_csr_write(rv_hart *h, unsigned csr, uint64_t val)
 
 /* CSRs that are plain storage: no view, no side effect, no check beyond the privilege in the
  * CSR number. Trap handlers spend most of their CSR accesses on these. */
-#define PLAIN(name, field, mask)                                                                   \
-	[RV_CSR_##name] = {offsetof(rv_hart, field) + 1, mask}
+#define PLAIN(name, field, mask) [RV_CSR_##name] = {offsetof(rv_hart, field) + 1, mask}
 static const struct plain_csr {
 	uint16_t offset_plus_one; /* 0: not a plain CSR */
 	uint64_t write_mask;
 } plain_csrs[4096] = {
-	PLAIN(MSCRATCH, mscratch, ~UINT64_C(0)), PLAIN(MEPC, mepc, ~UINT64_C(1)),
-	PLAIN(MCAUSE, mcause, ~UINT64_C(0)),	 PLAIN(MTVAL, mtval, ~UINT64_C(0)),
-	PLAIN(MTVAL2, mtval2, ~UINT64_C(0)),	 PLAIN(MTINST, mtinst, ~UINT64_C(0)),
-	PLAIN(SSCRATCH, sscratch, ~UINT64_C(0)), PLAIN(SEPC, sepc, ~UINT64_C(1)),
-	PLAIN(SCAUSE, scause, ~UINT64_C(0)),	 PLAIN(STVAL, stval, ~UINT64_C(0)),
-	PLAIN(HTVAL, htval, ~UINT64_C(0)),	 PLAIN(HTINST, htinst, ~UINT64_C(0)),
-	PLAIN(VSSCRATCH, vsscratch, ~UINT64_C(0)), PLAIN(VSEPC, vsepc, ~UINT64_C(1)),
-	PLAIN(VSCAUSE, vscause, ~UINT64_C(0)),	 PLAIN(VSTVAL, vstval, ~UINT64_C(0)),
+    PLAIN(MSCRATCH, mscratch, ~UINT64_C(0)),   PLAIN(MEPC, mepc, ~UINT64_C(1)),
+    PLAIN(MCAUSE, mcause, ~UINT64_C(0)),       PLAIN(MTVAL, mtval, ~UINT64_C(0)),
+    PLAIN(MTVAL2, mtval2, ~UINT64_C(0)),       PLAIN(MTINST, mtinst, ~UINT64_C(0)),
+    PLAIN(SSCRATCH, sscratch, ~UINT64_C(0)),   PLAIN(SEPC, sepc, ~UINT64_C(1)),
+    PLAIN(SCAUSE, scause, ~UINT64_C(0)),       PLAIN(STVAL, stval, ~UINT64_C(0)),
+    PLAIN(HTVAL, htval, ~UINT64_C(0)),	       PLAIN(HTINST, htinst, ~UINT64_C(0)),
+    PLAIN(VSSCRATCH, vsscratch, ~UINT64_C(0)), PLAIN(VSEPC, vsepc, ~UINT64_C(1)),
+    PLAIN(VSCAUSE, vscause, ~UINT64_C(0)),     PLAIN(VSTVAL, vstval, ~UINT64_C(0)),
 };
 #undef PLAIN
 

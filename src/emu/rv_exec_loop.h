@@ -147,8 +147,8 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 			RETIRE_TO(next_);                                                          \
 		NEXT();                                                                            \
 	} while (0)
-/* A pc-relative jump: within the page it only moves rec; only jumps back or to themselves (loops) look at
- * the clock, since straight-line code always reaches one or a page end. */
+/* A pc-relative jump: within the page it only moves rec; only jumps back or to themselves (loops)
+ * look at the clock, since straight-line code always reaches one or a page end. */
 #define JUMP_REL(offset)                                                                           \
 	do {                                                                                       \
 		int64_t off_ = (offset);                                                           \
@@ -156,7 +156,7 @@ static rv_stop RV_EXEC_NAME(rv_hart *h)
 			       (uint64_t)off_ * SLOT_BYTES_PER_CODE_BYTE;                          \
 		icount++;                                                                          \
 		if (RV_EXEC_STEP || at_ >= span * SLOT_BYTES_PER_CODE_BYTE ||                      \
-		    (off_ <= 0 && icount >= limit)) {                                               \
+		    (off_ <= 0 && icount >= limit)) {                                              \
 			h->pc = PC() + (uint64_t)off_;                                             \
 			goto boundary;                                                             \
 		}                                                                                  \
