@@ -25,6 +25,12 @@ struct cJSON *cli_reg_json(const dec_reg *reg);
 struct cJSON *cli_report_json(const dec_arch arch, const dec_reg *regs, unsigned nregs,
 			      const dec_report *rep);
 
+/* getopt between commands: cli_getopt_start before the first getopt_long of a command (it also
+ * drops the rest of an unfinished "-hv" group from an earlier call); cli_bad_option reports
+ * the option getopt_long just refused (c = ':' when it lacked its value, else '?'). */
+void cli_getopt_start(void);
+void cli_bad_option(const char *cmd, int c, char **argv);
+
 int cli_explain(int argc, char **argv);
 int cli_run(int argc, char **argv);
 

@@ -266,8 +266,7 @@ int cli_explain(int argc, char **argv)
 	explain_opts opts = {DEC_ARCH_NONE, false, false};
 	int c;
 
-	opterr = 0;
-	optind = 1;
+	cli_getopt_start();
 	while ((c = getopt_long(argc, argv, ":a:jvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -280,13 +279,7 @@ int cli_explain(int argc, char **argv)
 		case 'j': opts.json = true; break;
 		case 'v': opts.verbose = true; break;
 		case 'h': explain_usage(stdout); return 0;
-		case ':':
-			cli_error("explain: option '%s' needs a value", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		default:
-			cli_error("explain: unknown option '%s' (see 'trapscope explain --help')",
-				  argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+		default: cli_bad_option("explain", c, argv); return CLI_EXIT_USAGE;
 		}
 	}
 

@@ -110,8 +110,7 @@ static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 	const char *why;
 	int c;
 	*status = CLI_EXIT_USAGE;
-	opterr = 0;
-	optind = 1;
+	cli_getopt_start();
 	while ((c = getopt_long(argc, argv, ":m:n:sh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -144,13 +143,7 @@ static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 			run_usage(stdout);
 			*status = 0;
 			return false;
-		case ':':
-			cli_error("run: option '%s' needs a value", argv[optind - 1]);
-			return false;
-		default:
-			cli_error("run: unknown option '%s' (see 'trapscope run --help')",
-				  argv[optind - 1]);
-			return false;
+		default: cli_bad_option("run", c, argv); return false;
 		}
 	}
 	if (argc - optind != 1) {

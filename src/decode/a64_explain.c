@@ -57,7 +57,7 @@ static const char *dec_a64_hex(dec_report *rep, uint64_t v)
 
 static void dec_a64_gather(const dec_ctx *ctx, dec_a64_facts *f)
 {
-	uint64_t call;
+	uint64_t call = 0;
 	const dec_regdef *esr_def = dec_ctx_def(ctx, "esr");
 
 	memset(f, 0, sizeof *f);

@@ -3,7 +3,8 @@
  * One decoded register is a tree of fields stored flat in pre-order: each field carries its
  * depth, and the fields that follow it with a greater depth are its subfields. Text, JSON and
  * the REPL all render that one tree. Strings that need formatting live in a fixed arena inside
- * the result, so decoding never allocates and a result can be copied or freed as one block.
+ * the result, so decoding never allocates and a result is freed as one block. Its strings point
+ * into that same block: a copy made with memcpy still points at the original.
  */
 #ifndef TRAPSCOPE_DECODE_H
 #define TRAPSCOPE_DECODE_H
