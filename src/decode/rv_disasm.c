@@ -20,6 +20,11 @@ static const char *const reg_names[32] = {
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
+const char *dec_rv_reg_name(unsigned reg)
+{
+	return reg_names[reg & 31];
+}
+
 /* ---- CSR names ------------------------------------------------------------------------------- */
 
 static const struct {

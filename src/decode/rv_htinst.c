@@ -6,25 +6,15 @@
  * four pseudoinstructions for implicit accesses of the VS-stage page walk (bits 1:0 = 00).
  */
 #include "rv_csr.h"
+#include "rv_insn.h"
 
 #include <inttypes.h>
-
-static const char *const dec_rv_gpr_abi[32] = {
-    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
-    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
-    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-};
 
 static const char *const dec_rv_fpr_abi[32] = {
     "ft0", "ft1", "ft2", "ft3", "ft4",	"ft5",	"ft6", "ft7", "fs0",  "fs1",  "fa0",
     "fa1", "fa2", "fa3", "fa4", "fa5",	"fa6",	"fa7", "fs2", "fs3",  "fs4",  "fs5",
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
-
-static const char *dec_rv_gpr_name(unsigned reg)
-{
-	return dec_rv_gpr_abi[reg & 31];
-}
 
 static const char *dec_rv_fpr_name(unsigned reg)
 {
@@ -251,7 +241,7 @@ bool dec_rv_tinst_allowed(dec_rv_tinst_kind kind, uint64_t cause)
 
 static const char *dec_rv_tinst_reg_name(const dec_rv_tinst *t)
 {
-	return t->fp_reg ? dec_rv_fpr_name(t->reg) : dec_rv_gpr_name(t->reg);
+	return t->fp_reg ? dec_rv_fpr_name(t->reg) : dec_rv_reg_name(t->reg);
 }
 
 /* "amoadd.w", "lw" */
@@ -403,7 +393,7 @@ static void dec_rv_upper_fields(dec_reg *out, const dec_rv_tinst *t, bool atomic
 	else
 		dec_field_add(out, "rs2", "Source register", 20, 5,
 			      dec_fmt(out, "data from %s",
-				      t->fp_reg ? dec_rv_fpr_name(rs2) : dec_rv_gpr_name(rs2)));
+				      t->fp_reg ? dec_rv_fpr_name(rs2) : dec_rv_reg_name(rs2)));
 	if (atomic) {
 		dec_field_add(out, "rl", "Release", 25, 1, insn >> 25 & 1 ? "1: release" : "0");
 		dec_field_add(out, "aq", "Acquire", 26, 1, insn >> 26 & 1 ? "1: acquire" : "0");

@@ -212,6 +212,9 @@ unsigned dec_rv_insn_len(uint32_t low16);
  * implemented instruction: reserved encodings, F/D/V/Q, other extensions, 48-bit and longer. */
 bool dec_rv_decode(uint32_t raw, dec_rv_insn *out);
 
+/* ABI name of integer register reg (0..31): "zero", "ra", "a0". */
+const char *dec_rv_reg_name(unsigned reg);
+
 /* Canonical mnemonic of op ("addi", "lr.w"); "unknown" for an op out of range. */
 const char *dec_rv_op_name(unsigned op);
 

@@ -113,8 +113,9 @@ typedef struct rv_code_page {
 	X(ADDI)                                                                                    \
 	X(ANDI)                                                                                    \
 	X(SLLI)                                                                                    \
-	X(SRLI) X(SRAI) X(ADD) X(SUB) X(XOR) X(OR) X(AND) X(ADDIW) X(ADDW) X(SUBW) X(LW) X(LD)     \
-	    X(SW) X(SD) X(BEQ) X(BNE) X(JAL) X(JALR) X(EBREAK)
+	X(SRLI)                                                                                    \
+	X(SRAI) X(ADD) X(SUB) X(XOR) X(OR) X(AND) X(ADDIW) X(ADDW) X(SUBW) X(LW) X(LD) X(SW) X(SD) \
+	    X(BEQ) X(BNE) X(JAL) X(JALR) X(EBREAK)
 
 /* Cache-only ops after the decoder's: the page-end sentinel, an instruction whose second half
  * lies in the next page, and the compressed variants. A slot with op 0 and RV_SLOT_DECODED
