@@ -95,23 +95,6 @@ static uint64_t *vs_page(uint64_t gva, uint64_t gpa, uint64_t flags)
 	return pte;
 }
 
-static uint64_t do_ld(uint64_t va)
-{
-	return tl_ld(va);
-}
-
-static uint64_t do_sd(uint64_t va)
-{
-	tl_sd(va, 0x5d5d);
-	return 0;
-}
-
-static uint64_t do_exec(uint64_t va)
-{
-	tl_exec(va);
-	return 0;
-}
-
 static void expect_ok(enum tl_mode mode, tl_fn fn, uint64_t va, uint64_t want)
 {
 	tl_expect();
@@ -168,13 +151,13 @@ static void t_gstage_only(void)
 {
 	setup(3, 0, 0);
 	g_page(GPA_TEST + 0x1000, 0x6767, PTE_LEAF | PTE_U);
-	VIA(expect_ok(TL_VS, do_ld, GPA_TEST + 0x1000, 0x6767));
-	VIA(expect_ok(TL_VU, do_ld, GPA_TEST + 0x1000, 0x6767));
-	VIA(expect_ok(TL_VS, do_sd, GPA_TEST + 0x1008, 0));
-	VIA(expect_ok(TL_VS, do_ld, GPA_TEST + 0x1008, 0x5d5d));
+	VIA(expect_ok(TL_VS, tl_do_ld, GPA_TEST + 0x1000, 0x6767));
+	VIA(expect_ok(TL_VU, tl_do_ld, GPA_TEST + 0x1000, 0x6767));
+	VIA(expect_ok(TL_VS, tl_do_sd, GPA_TEST + 0x1008, 0));
+	VIA(expect_ok(TL_VS, tl_do_ld, GPA_TEST + 0x1008, 0x5d5d));
 	/* code in a G-stage page */
 	g_page(GPA_TEST + 0x3000, 0x8082 /* c.jr ra */, PTE_LEAF | PTE_U);
-	VIA(expect_ok(TL_VS, do_exec, GPA_TEST + 0x3000, 0));
+	VIA(expect_ok(TL_VS, tl_do_exec, GPA_TEST + 0x3000, 0));
 }
 
 static void two_stage(unsigned g_levels, unsigned vs_levels)
@@ -185,13 +168,13 @@ static void two_stage(unsigned g_levels, unsigned vs_levels)
 	/* GVA pages map onto other GPA pages: GVA_TEST + 0x3000 -> GPA_TEST + 0x1000 */
 	vs_page(GVA_TEST + 0x3000, GPA_TEST + 0x1000, PTE_LEAF);
 	vs_page(GVA_TEST + 0x4000, GPA_TEST + 0x5000, PTE_LEAF);
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x3000, 0x1111));
-	VIA(expect_ok(TL_VS, do_sd, GVA_TEST + 0x3010, 0));
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x3010, 0x5d5d));
-	VIA(expect_ok(TL_VS, do_exec, GVA_TEST + 0x4000, 0));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x3000, 0x1111));
+	VIA(expect_ok(TL_VS, tl_do_sd, GVA_TEST + 0x3010, 0));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x3010, 0x5d5d));
+	VIA(expect_ok(TL_VS, tl_do_exec, GVA_TEST + 0x4000, 0));
 	/* VU needs U in the VS stage */
 	vs_page(GVA_TEST + 0x6000, GPA_TEST + 0x1000, PTE_LEAF | PTE_U);
-	VIA(expect_ok(TL_VU, do_ld, GVA_TEST + 0x6000, 0x1111));
+	VIA(expect_ok(TL_VU, tl_do_ld, GVA_TEST + 0x6000, 0x1111));
 }
 
 static void t_sv39_over_sv39x4(void)
@@ -216,7 +199,7 @@ static void t_vs_stage_only(void)
 	uint64_t pa = tl_page();
 	*(volatile uint64_t *)(uintptr_t)pa = 0x2222;
 	vs_page(GVA_TEST + 0x1000, pa, PTE_LEAF);
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x1000, 0x2222));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0x2222));
 }
 
 static void t_superpages(void)
@@ -235,14 +218,14 @@ static void t_superpages(void)
 	tl_pt_map(&g, UINT64_C(0x140000000), TL_RAM_BASE, 2, PTE_LEAF | PTE_U);
 	tl_pt_map(&vs, UINT64_C(0x100000000), UINT64_C(0x140000000), 2, PTE_LEAF);
 	tl_hfence();
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x200000 + (off & 0x1fffff), 0x3333));
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x1000, 0x3333));
-	VIA(expect_ok(TL_VS, do_ld, UINT64_C(0x100000000) + off, 0x3333));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x200000 + (off & 0x1fffff), 0x3333));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0x3333));
+	VIA(expect_ok(TL_VS, tl_do_ld, UINT64_C(0x100000000) + off, 0x3333));
 	/* a misaligned G-stage superpage is a guest-page fault */
 	tl_pt_map(&g, GPA_TEST + 0x600000, TL_RAM_BASE + 0x1000, 1, PTE_LEAF | PTE_U);
 	tl_hfence();
 	vs_page(GVA_TEST + 0x2000, GPA_TEST + 0x600000, PTE_LEAF);
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x2008, GPA_TEST + 0x600008, EXC_LOAD_GUEST_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x2008, GPA_TEST + 0x600008, EXC_LOAD_GUEST_PAGE,
 			 TL_AT_M));
 }
 
@@ -256,24 +239,24 @@ static void t_gstage_levels(void)
 	g_page(GPA_TEST + 0x1000, 0, PTE_LEAF | PTE_U);
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t a = gpas[i] + 0x18;
-		VIA(expect_fault(TL_VS, do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_M));
-		VIA(expect_fault(TL_VU, do_sd, a + 3, a + 3, EXC_STORE_GUEST_PAGE, TL_AT_M));
-		VIA(expect_fault(TL_VS, do_exec, a + 0x100, a + 0x100, EXC_INSN_GUEST_PAGE,
+		VIA(expect_fault(TL_VS, tl_do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_M));
+		VIA(expect_fault(TL_VU, tl_do_sd, a + 3, a + 3, EXC_STORE_GUEST_PAGE, TL_AT_M));
+		VIA(expect_fault(TL_VS, tl_do_exec, a + 0x100, a + 0x100, EXC_INSN_GUEST_PAGE,
 				 TL_AT_M));
 		CHECK_EQ(tl_trap.epc, a + 0x100);
 	}
 	delegate_guest_faults();
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t a = gpas[i] + 0x7f0;
-		VIA(expect_fault(TL_VU, do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+		VIA(expect_fault(TL_VU, tl_do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
 		CHECK_EQ(tl_trap.status & MSTATUS_SPP, 0);
-		VIA(expect_fault(TL_VS, do_sd, a + 1, a + 1, EXC_STORE_GUEST_PAGE, TL_AT_HS));
+		VIA(expect_fault(TL_VS, tl_do_sd, a + 1, a + 1, EXC_STORE_GUEST_PAGE, TL_AT_HS));
 		CHECK_EQ(tl_trap.status & MSTATUS_SPP, MSTATUS_SPP);
-		VIA(expect_fault(TL_VS, do_exec, a + 0x10, a + 0x10, EXC_INSN_GUEST_PAGE,
+		VIA(expect_fault(TL_VS, tl_do_exec, a + 0x10, a + 0x10, EXC_INSN_GUEST_PAGE,
 				 TL_AT_HS));
 	}
 	/* a guest-physical address beyond Sv39x4's 41 bits */
-	VIA(expect_fault(TL_VS, do_ld, UINT64_C(1) << 41, UINT64_C(1) << 41, EXC_LOAD_GUEST_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_ld, UINT64_C(1) << 41, UINT64_C(1) << 41, EXC_LOAD_GUEST_PAGE,
 			 TL_AT_HS));
 }
 
@@ -282,12 +265,12 @@ static void t_gstage_sv48x4_levels(void)
 	setup(4, 0, 0);
 	g_page(GPA_TEST + 0x1000, 0, PTE_LEAF | PTE_U);
 	delegate_guest_faults();
-	VIA(expect_fault(TL_VS, do_ld, UINT64_C(0x10000000000), UINT64_C(0x10000000000),
+	VIA(expect_fault(TL_VS, tl_do_ld, UINT64_C(0x10000000000), UINT64_C(0x10000000000),
 			 EXC_LOAD_GUEST_PAGE, TL_AT_HS)); /* level 3 */
-	VIA(expect_fault(TL_VS, do_ld, GPA_NO_L2, GPA_NO_L2, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
-	VIA(expect_fault(TL_VS, do_ld, GPA_NO_L1, GPA_NO_L1, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
-	VIA(expect_fault(TL_VS, do_ld, GPA_NO_L0, GPA_NO_L0, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
-	VIA(expect_fault(TL_VS, do_ld, UINT64_C(1) << 50, UINT64_C(1) << 50, EXC_LOAD_GUEST_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_ld, GPA_NO_L2, GPA_NO_L2, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_ld, GPA_NO_L1, GPA_NO_L1, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_ld, GPA_NO_L0, GPA_NO_L0, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_ld, UINT64_C(1) << 50, UINT64_C(1) << 50, EXC_LOAD_GUEST_PAGE,
 			 TL_AT_HS)); /* beyond 50 bits */
 }
 
@@ -298,27 +281,27 @@ static void t_two_stage_faults(void)
 	delegate_guest_faults();
 	vs_page(GVA_TEST + 0x5000, GPA_NO_L0 + 0x3000, PTE_LEAF);
 	vs_page(GVA_TEST + 0x6000, GPA_NO_L2 + 0x1000, PTE_LEAF | PTE_U);
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x5123, GPA_NO_L0 + 0x3123, EXC_LOAD_GUEST_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x5123, GPA_NO_L0 + 0x3123, EXC_LOAD_GUEST_PAGE,
 			 TL_AT_HS));
-	VIA(expect_fault(TL_VU, do_sd, GVA_TEST + 0x6ff8, GPA_NO_L2 + 0x1ff8, EXC_STORE_GUEST_PAGE,
+	VIA(expect_fault(TL_VU, tl_do_sd, GVA_TEST + 0x6ff8, GPA_NO_L2 + 0x1ff8, EXC_STORE_GUEST_PAGE,
 			 TL_AT_HS));
-	VIA(expect_fault(TL_VS, do_exec, GVA_TEST + 0x5040, GPA_NO_L0 + 0x3040, EXC_INSN_GUEST_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_exec, GVA_TEST + 0x5040, GPA_NO_L0 + 0x3040, EXC_INSN_GUEST_PAGE,
 			 TL_AT_HS));
 	/* a VS-stage fault comes first: page fault with htval = 0 */
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x9000, 0, EXC_LOAD_PAGE, TL_AT_HS));
-	VIA(expect_fault(TL_VU, do_sd, GVA_TEST + 0x5000, 0, EXC_STORE_PAGE, TL_AT_HS)); /* U = 0 */
-	VIA(expect_fault(TL_VS, do_exec, GVA_TEST + 0x6000, 0, EXC_INSN_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x9000, 0, EXC_LOAD_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VU, tl_do_sd, GVA_TEST + 0x5000, 0, EXC_STORE_PAGE, TL_AT_HS)); /* U = 0 */
+	VIA(expect_fault(TL_VS, tl_do_exec, GVA_TEST + 0x6000, 0, EXC_INSN_PAGE,
 			 TL_AT_HS)); /* U = 1 */
 	/* VS-stage page faults delegated to VS: vstval = GVA */
 	csr_write(hedeleg, BIT(EXC_LOAD_PAGE) | BIT(EXC_STORE_PAGE) | BIT(EXC_INSN_PAGE));
 	tl_expect();
-	tl_run(TL_VS, do_ld, GVA_TEST + 0x9008);
+	tl_run(TL_VS, tl_do_ld, GVA_TEST + 0x9008);
 	CHECK_TRAP(TL_AT_VS, EXC_LOAD_PAGE);
 	CHECK_EQ(tl_trap.tval, GVA_TEST + 0x9008);
 	/* guest-page faults are never delegated to VS (hedeleg 20-23 read-only zero) */
 	csr_write(hedeleg, ~UINT64_C(0));
 	tl_expect();
-	tl_run(TL_VS, do_ld, GVA_TEST + 0x5000);
+	tl_run(TL_VS, tl_do_ld, GVA_TEST + 0x5000);
 	CHECK_TRAP(TL_AT_HS, EXC_LOAD_GUEST_PAGE);
 }
 
@@ -329,25 +312,25 @@ static void t_gstage_permissions(void)
 	delegate_guest_faults();
 	uint64_t a = GPA_TEST + 0x1000;
 	uint64_t *pte = g_page(a, 0x8082, PTE_LEAF); /* no U */
-	if (!QEMU_SKIP(QEMU_GSTAGE_U, TL_VS, do_ld, a))
-		VIA(expect_fault(TL_VS, do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
-	VIA(expect_fault(TL_VU, do_exec, a, a, EXC_INSN_GUEST_PAGE, TL_AT_HS));
+	if (!QEMU_SKIP(QEMU_GSTAGE_U, TL_VS, tl_do_ld, a))
+		VIA(expect_fault(TL_VS, tl_do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VU, tl_do_exec, a, a, EXC_INSN_GUEST_PAGE, TL_AT_HS));
 	*pte = (*pte & ~(uint64_t)PTE_RWX) | PTE_U | PTE_R; /* read-only */
 	tl_hfence();
-	VIA(expect_ok(TL_VS, do_ld, a, 0x8082));
-	VIA(expect_fault(TL_VS, do_sd, a + 8, a + 8, EXC_STORE_GUEST_PAGE, TL_AT_HS));
-	VIA(expect_fault(TL_VS, do_exec, a, a, EXC_INSN_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_ok(TL_VS, tl_do_ld, a, 0x8082));
+	VIA(expect_fault(TL_VS, tl_do_sd, a + 8, a + 8, EXC_STORE_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_exec, a, a, EXC_INSN_GUEST_PAGE, TL_AT_HS));
 	*pte = (*pte & ~(uint64_t)PTE_RWX) | PTE_X; /* execute-only */
 	tl_hfence();
-	VIA(expect_ok(TL_VS, do_exec, a, 0));
-	VIA(expect_fault(TL_VS, do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+	VIA(expect_ok(TL_VS, tl_do_exec, a, 0));
+	VIA(expect_fault(TL_VS, tl_do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
 	csr_write(vsstatus, MSTATUS_MXR); /* vsstatus.MXR: VS stage only */
-	if (!QEMU_SKIP(QEMU_VSMXR_G, TL_VS, do_ld, a))
-		VIA(expect_fault(TL_VS, do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
+	if (!QEMU_SKIP(QEMU_VSMXR_G, TL_VS, tl_do_ld, a))
+		VIA(expect_fault(TL_VS, tl_do_ld, a, a, EXC_LOAD_GUEST_PAGE, TL_AT_HS));
 	csr_write(vsstatus, 0);
 	csr_set(mstatus, MSTATUS_MXR); /* sstatus.MXR: both stages */
-	if (!QEMU_SKIP(QEMU_HS_MXR, TL_VS, do_ld, a))
-		VIA(expect_ok(TL_VS, do_ld, a, 0x8082));
+	if (!QEMU_SKIP(QEMU_HS_MXR, TL_VS, tl_do_ld, a))
+		VIA(expect_ok(TL_VS, tl_do_ld, a, 0x8082));
 	csr_clear(mstatus, MSTATUS_MXR);
 }
 
@@ -359,23 +342,23 @@ static void t_vs_stage_mxr_sum(void)
 	g_page(GPA_TEST + 0x1000, 0x8082, PTE_LEAF | PTE_U);
 	vs_page(GVA_TEST + 0x1000, GPA_TEST + 0x1000, PTE_V | PTE_X | PTE_A); /* execute-only */
 	vs_page(GVA_TEST + 0x2000, GPA_TEST + 0x1000, PTE_LEAF | PTE_U);
-	VIA(expect_ok(TL_VS, do_exec, GVA_TEST + 0x1000, 0));
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x1000, 0, EXC_LOAD_PAGE, TL_AT_HS));
+	VIA(expect_ok(TL_VS, tl_do_exec, GVA_TEST + 0x1000, 0));
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0, EXC_LOAD_PAGE, TL_AT_HS));
 	csr_write(vsstatus, MSTATUS_MXR);
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x1000, 0x8082));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0x8082));
 	csr_write(vsstatus, 0);
 	csr_set(mstatus, MSTATUS_MXR);
-	if (!QEMU_SKIP(QEMU_HS_MXR, TL_VS, do_ld, GVA_TEST + 0x1000))
-		VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x1000, 0x8082));
+	if (!QEMU_SKIP(QEMU_HS_MXR, TL_VS, tl_do_ld, GVA_TEST + 0x1000))
+		VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0x8082));
 	csr_clear(mstatus, MSTATUS_MXR);
 	/* SUM: vsstatus.SUM, not sstatus.SUM, opens U pages to VS */
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x2000, 0, EXC_LOAD_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x2000, 0, EXC_LOAD_PAGE, TL_AT_HS));
 	csr_set(mstatus, MSTATUS_SUM);
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x2000, 0, EXC_LOAD_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x2000, 0, EXC_LOAD_PAGE, TL_AT_HS));
 	csr_clear(mstatus, MSTATUS_SUM);
 	csr_write(vsstatus, MSTATUS_SUM);
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x2000, 0x8082));
-	VIA(expect_fault(TL_VS, do_exec, GVA_TEST + 0x2000, 0, EXC_INSN_PAGE, TL_AT_HS));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x2000, 0x8082));
+	VIA(expect_fault(TL_VS, tl_do_exec, GVA_TEST + 0x2000, 0, EXC_INSN_PAGE, TL_AT_HS));
 }
 
 /* Svade in both stages, and ADUE: menvcfg.ADUE for the G stage, henvcfg.ADUE for VS. */
@@ -387,16 +370,16 @@ static void t_accessed_dirty(void)
 	uint64_t *vpte = vs_page(GVA_TEST + 0x1000, GPA_TEST + 0x1000, PTE_LEAF);
 	if (TL_QEMU) {
 		tl_relaxed(__FILE__, __LINE__, QEMU_NO_SVADE);
-		VIA(expect_ok(TL_VS, do_sd, GVA_TEST + 0x1008, 0));
+		VIA(expect_ok(TL_VS, tl_do_sd, GVA_TEST + 0x1008, 0));
 		CHECK_EQ(*gpte & (PTE_A | PTE_D), PTE_A | PTE_D);
 		return;
 	}
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x1000, GPA_TEST + 0x1000, EXC_LOAD_GUEST_PAGE,
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x1000, GPA_TEST + 0x1000, EXC_LOAD_GUEST_PAGE,
 			 TL_AT_HS));
 	*gpte |= PTE_A;
 	tl_hfence();
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x1000, 0x4444));
-	VIA(expect_fault(TL_VS, do_sd, GVA_TEST + 0x1008, GPA_TEST + 0x1008, EXC_STORE_GUEST_PAGE,
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0x4444));
+	VIA(expect_fault(TL_VS, tl_do_sd, GVA_TEST + 0x1008, GPA_TEST + 0x1008, EXC_STORE_GUEST_PAGE,
 			 TL_AT_HS));
 	/* henvcfg.ADUE is read-only zero while menvcfg.ADUE is zero (Svadu) */
 	csr_write(menvcfg, ENVCFG_ADUE);
@@ -405,17 +388,17 @@ static void t_accessed_dirty(void)
 	CHECK_EQ(csr_read(henvcfg) & ENVCFG_ADUE, 0);
 	/* menvcfg.ADUE governs the G stage */
 	csr_write(menvcfg, ENVCFG_ADUE);
-	VIA(expect_ok(TL_VS, do_sd, GVA_TEST + 0x1008, 0));
+	VIA(expect_ok(TL_VS, tl_do_sd, GVA_TEST + 0x1008, 0));
 	CHECK_EQ(*gpte & (PTE_A | PTE_D), PTE_A | PTE_D);
 	/* henvcfg.ADUE governs the VS stage: A = 0 faults until it is set */
 	*vpte &= ~(uint64_t)(PTE_A | PTE_D);
 	tl_hfence();
-	VIA(expect_fault(TL_VS, do_ld, GVA_TEST + 0x1000, 0, EXC_LOAD_PAGE, TL_AT_HS));
+	VIA(expect_fault(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0, EXC_LOAD_PAGE, TL_AT_HS));
 	csr_write(henvcfg, ENVCFG_ADUE);
 	CHECK_EQ(csr_read(henvcfg) & ENVCFG_ADUE, ENVCFG_ADUE);
-	VIA(expect_ok(TL_VS, do_ld, GVA_TEST + 0x1000, 0x4444));
+	VIA(expect_ok(TL_VS, tl_do_ld, GVA_TEST + 0x1000, 0x4444));
 	CHECK_EQ(*vpte & (PTE_A | PTE_D), PTE_A);
-	VIA(expect_ok(TL_VS, do_sd, GVA_TEST + 0x1010, 0));
+	VIA(expect_ok(TL_VS, tl_do_sd, GVA_TEST + 0x1010, 0));
 	CHECK_EQ(*vpte & (PTE_A | PTE_D), PTE_A | PTE_D);
 }
 

@@ -39,23 +39,6 @@ static uint64_t *map_page(uint64_t va, uint64_t value, uint64_t flags, uint64_t 
 	return pte;
 }
 
-static uint64_t do_ld(uint64_t va)
-{
-	return tl_ld(va);
-}
-
-static uint64_t do_sd(uint64_t va)
-{
-	tl_sd(va, 0x5d5d);
-	return 0;
-}
-
-static uint64_t do_exec(uint64_t va)
-{
-	tl_exec(va);
-	return 0;
-}
-
 /* Expects the access fn(va) from mode to take a page fault to M with tval = va. */
 static void expect_pf(enum tl_mode mode, tl_fn fn, uint64_t va, uint64_t cause)
 {
@@ -80,20 +63,20 @@ static void t_translate(void)
 	uint64_t pa;
 	setup(3, PTE_LEAF);
 	map_page(VA_PAGE, 0x1234567890abcdef, PTE_LEAF, &pa);
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x1234567890abcdef);
-	expect_ok(TL_HS, do_sd, VA_PAGE + 8, 0);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x1234567890abcdef);
+	expect_ok(TL_HS, tl_do_sd, VA_PAGE + 8, 0);
 	CHECK_EQ(*(volatile uint64_t *)(uintptr_t)(pa + 8), 0x5d5d);
 	/* a 2 MiB page over the 2 MiB of RAM that hold the page */
 	uint64_t mega = (pa - TL_RAM_BASE) & ~UINT64_C(0x1fffff);
 	tl_pt_map(&pt, VA_TEST + 0x400000, TL_RAM_BASE + mega, 1, PTE_LEAF);
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, VA_TEST + 0x400000 + (pa & 0x1fffff), 0x1234567890abcdef);
+	expect_ok(TL_HS, tl_do_ld, VA_TEST + 0x400000 + (pa & 0x1fffff), 0x1234567890abcdef);
 	/* a remap takes effect after sfence.vma */
 	uint64_t pa2 = tl_page();
 	*(volatile uint64_t *)(uintptr_t)pa2 = 99;
 	tl_pt_map(&pt, VA_PAGE, pa2, 0, PTE_LEAF);
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, VA_PAGE, 99);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 99);
 }
 
 /* An invalid PTE at each level of the walk, for loads, stores and fetches. */
@@ -103,16 +86,16 @@ static void t_levels(void)
 	setup(3, PTE_LEAF);
 	map_page(VA_PAGE, 0, PTE_LEAF, NULL);
 	for (unsigned i = 0; i < 3; i++) {
-		expect_pf(TL_HS, do_ld, vas[i] + 8, EXC_LOAD_PAGE);
-		expect_pf(TL_HS, do_sd, vas[i] + 16, EXC_STORE_PAGE);
-		expect_pf(TL_HS, do_exec, vas[i] + 0x20, EXC_INSN_PAGE);
+		expect_pf(TL_HS, tl_do_ld, vas[i] + 8, EXC_LOAD_PAGE);
+		expect_pf(TL_HS, tl_do_sd, vas[i] + 16, EXC_STORE_PAGE);
+		expect_pf(TL_HS, tl_do_exec, vas[i] + 0x20, EXC_INSN_PAGE);
 		CHECK_EQ(tl_trap.epc, vas[i] + 0x20);
 	}
 	/* a pointer PTE at the last level is not a leaf */
 	uint64_t *pte = tl_pt_slot(&pt, VA_PAGE, 0);
 	*pte = (*pte & ~(uint64_t)(PTE_RWX | PTE_A | PTE_D)) | PTE_V;
 	tl_sfence();
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
 }
 
 /* Reserved encodings: W without R, and the reserved bits 60:54 and PBMT/N without Svpbmt or
@@ -121,27 +104,27 @@ static void t_reserved_ptes(void)
 {
 	setup(3, PTE_LEAF);
 	uint64_t *pte = map_page(VA_PAGE, 7, PTE_V | PTE_W | PTE_X | PTE_A | PTE_D, NULL);
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE);
 	uint64_t good = (*pte & ~(uint64_t)PTE_RWX) | PTE_R | PTE_W;
 	*pte = good;
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, VA_PAGE, 7);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 7);
 	*pte = good | BIT(54);
 	tl_sfence();
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
 	*pte = good | BIT(61); /* PBMT = NC without Svpbmt */
 	tl_sfence();
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
 	*pte = good | BIT(63); /* N without Svnapot */
 	tl_sfence();
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
 	/* reserved bits in a non-leaf PTE fault too */
 	*pte = good;
 	uint64_t *l1 = tl_pt_slot(&pt, VA_PAGE, 1);
 	*l1 |= BIT(60);
 	tl_sfence();
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
 }
 
 /* R, W, X and MXR. */
@@ -150,23 +133,23 @@ static void t_permissions(void)
 	setup(3, PTE_LEAF);
 	uint64_t pa;
 	uint64_t *pte = map_page(VA_PAGE, 0x8082 /* c.jr ra */, PTE_V | PTE_R | PTE_A | PTE_D, &pa);
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x8082);
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE);
-	expect_pf(TL_HS, do_exec, VA_PAGE, EXC_INSN_PAGE);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x8082);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_exec, VA_PAGE, EXC_INSN_PAGE);
 	/* execute-only: loads fault unless sstatus.MXR */
 	*pte = (*pte & ~(uint64_t)PTE_RWX) | PTE_X;
 	tl_sfence();
-	expect_ok(TL_HS, do_exec, VA_PAGE, 0);
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_ok(TL_HS, tl_do_exec, VA_PAGE, 0);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
 	csr_set(mstatus, MSTATUS_MXR);
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x8082);
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE); /* MXR does not grant writes */
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x8082);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE); /* MXR does not grant writes */
 	csr_clear(mstatus, MSTATUS_MXR);
 	/* read-write */
 	*pte = (*pte & ~(uint64_t)PTE_RWX) | PTE_R | PTE_W;
 	tl_sfence();
-	expect_ok(TL_HS, do_sd, VA_PAGE + 8, 0);
-	expect_pf(TL_HS, do_exec, VA_PAGE, EXC_INSN_PAGE);
+	expect_ok(TL_HS, tl_do_sd, VA_PAGE + 8, 0);
+	expect_pf(TL_HS, tl_do_exec, VA_PAGE, EXC_INSN_PAGE);
 }
 
 /* U pages from S (SUM) and S pages from U. */
@@ -174,27 +157,27 @@ static void t_user_bit(void)
 {
 	setup(3, PTE_LEAF);
 	map_page(VA_PAGE, 0x8082, PTE_LEAF | PTE_U, NULL);
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE);
 	csr_set(mstatus, MSTATUS_SUM);
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x8082);
-	expect_ok(TL_HS, do_sd, VA_PAGE + 8, 0);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x8082);
+	expect_ok(TL_HS, tl_do_sd, VA_PAGE + 8, 0);
 	/* S never executes from U pages, SUM or not */
-	expect_pf(TL_HS, do_exec, VA_PAGE, EXC_INSN_PAGE);
+	expect_pf(TL_HS, tl_do_exec, VA_PAGE, EXC_INSN_PAGE);
 	csr_clear(mstatus, MSTATUS_SUM);
 
 	/* U code needs U pages: map the image with U = 1 and reach an S page from U */
 	setup(3, PTE_LEAF | PTE_U);
 	map_page(VA_PAGE, 0x8082, PTE_LEAF | PTE_U, NULL);
-	expect_ok(TL_U, do_ld, VA_PAGE, 0x8082);
-	expect_ok(TL_U, do_exec, VA_PAGE, 0);
+	expect_ok(TL_U, tl_do_ld, VA_PAGE, 0x8082);
+	expect_ok(TL_U, tl_do_exec, VA_PAGE, 0);
 	map_page(VA_PAGE + 0x1000, 0x8082, PTE_LEAF, NULL);
-	expect_pf(TL_U, do_ld, VA_PAGE + 0x1000, EXC_LOAD_PAGE);
-	expect_pf(TL_U, do_sd, VA_PAGE + 0x1000, EXC_STORE_PAGE);
-	expect_pf(TL_U, do_exec, VA_PAGE + 0x1000, EXC_INSN_PAGE);
+	expect_pf(TL_U, tl_do_ld, VA_PAGE + 0x1000, EXC_LOAD_PAGE);
+	expect_pf(TL_U, tl_do_sd, VA_PAGE + 0x1000, EXC_STORE_PAGE);
+	expect_pf(TL_U, tl_do_exec, VA_PAGE + 0x1000, EXC_INSN_PAGE);
 	/* SUM does not matter to U */
 	csr_set(mstatus, MSTATUS_SUM);
-	expect_pf(TL_U, do_ld, VA_PAGE + 0x1000, EXC_LOAD_PAGE);
+	expect_pf(TL_U, tl_do_ld, VA_PAGE + 0x1000, EXC_LOAD_PAGE);
 }
 
 /* Svade: A = 0, or D = 0 on a store, is a page fault; with menvcfg.ADUE = 1 the hart sets the
@@ -205,19 +188,19 @@ static void t_accessed_dirty(void)
 	uint64_t *pte = map_page(VA_PAGE, 0x8082, PTE_V | PTE_RWX, NULL); /* A = D = 0 */
 	if (TL_QEMU) {
 		tl_relaxed(__FILE__, __LINE__, QEMU_NO_SVADE);
-		expect_ok(TL_HS, do_ld, VA_PAGE, 0x8082);
+		expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x8082);
 		CHECK_EQ(*pte & (PTE_A | PTE_D), PTE_A);
 		return;
 	}
-	expect_pf(TL_HS, do_ld, VA_PAGE, EXC_LOAD_PAGE);
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE);
-	expect_pf(TL_HS, do_exec, VA_PAGE, EXC_INSN_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_exec, VA_PAGE, EXC_INSN_PAGE);
 	CHECK_EQ(*pte & (PTE_A | PTE_D), 0);
 	*pte |= PTE_A;
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x8082);
-	expect_ok(TL_HS, do_exec, VA_PAGE, 0);
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE); /* D = 0 */
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x8082);
+	expect_ok(TL_HS, tl_do_exec, VA_PAGE, 0);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE); /* D = 0 */
 	CHECK_EQ(*pte & PTE_D, 0);
 
 	/* ADUE = 1: a load sets A only, a store sets A and D */
@@ -225,18 +208,18 @@ static void t_accessed_dirty(void)
 	CHECK_EQ(csr_read(menvcfg) & ENVCFG_ADUE, ENVCFG_ADUE);
 	*pte &= ~(uint64_t)(PTE_A | PTE_D);
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x8082);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x8082);
 	CHECK_EQ(*pte & (PTE_A | PTE_D), PTE_A);
-	expect_ok(TL_HS, do_sd, VA_PAGE + 8, 0);
+	expect_ok(TL_HS, tl_do_sd, VA_PAGE + 8, 0);
 	CHECK_EQ(*pte & (PTE_A | PTE_D), PTE_A | PTE_D);
 	*pte &= ~(uint64_t)(PTE_A | PTE_D);
 	tl_sfence();
-	expect_ok(TL_HS, do_exec, VA_PAGE, 0);
+	expect_ok(TL_HS, tl_do_exec, VA_PAGE, 0);
 	CHECK_EQ(*pte & (PTE_A | PTE_D), PTE_A);
 	/* permission faults still win over the update */
 	*pte = (*pte & ~(uint64_t)(PTE_A | PTE_W | PTE_D));
 	tl_sfence();
-	expect_pf(TL_HS, do_sd, VA_PAGE, EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_sd, VA_PAGE, EXC_STORE_PAGE);
 	CHECK_EQ(*pte & PTE_A, 0);
 }
 
@@ -248,28 +231,28 @@ static void t_misaligned_superpage(void)
 	tl_pt_map(&pt, VA_TEST + 0x400000, TL_RAM_BASE + 0x1000, 1, PTE_LEAF);
 	tl_pt_map(&pt, UINT64_C(0x100000000), TL_RAM_BASE + 0x200000, 2, PTE_LEAF);
 	tl_sfence();
-	expect_pf(TL_HS, do_ld, VA_TEST + 0x400000 + 0x10, EXC_LOAD_PAGE);
-	expect_pf(TL_HS, do_exec, VA_TEST + 0x400000 + 0x20, EXC_INSN_PAGE);
-	expect_pf(TL_HS, do_sd, UINT64_C(0x100000000) + 0x30, EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_ld, VA_TEST + 0x400000 + 0x10, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_exec, VA_TEST + 0x400000 + 0x20, EXC_INSN_PAGE);
+	expect_pf(TL_HS, tl_do_sd, UINT64_C(0x100000000) + 0x30, EXC_STORE_PAGE);
 	/* aligned ones work */
 	tl_pt_map(&pt, VA_TEST + 0x400000, TL_RAM_BASE, 1, PTE_LEAF);
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, VA_TEST + 0x400000, *(volatile uint64_t *)(uintptr_t)TL_RAM_BASE);
+	expect_ok(TL_HS, tl_do_ld, VA_TEST + 0x400000, *(volatile uint64_t *)(uintptr_t)TL_RAM_BASE);
 }
 
 /* Sv39 needs bits 63:39 equal to bit 38; Sv48 bits 63:48 equal to bit 47. */
 static void t_canonical(void)
 {
 	setup(3, PTE_LEAF);
-	expect_pf(TL_HS, do_ld, UINT64_C(0x0000008000000000) + VA_PAGE, EXC_LOAD_PAGE);
-	expect_pf(TL_HS, do_sd, UINT64_C(0xffff000040001000), EXC_STORE_PAGE);
-	expect_pf(TL_HS, do_exec, UINT64_C(0x8000000080000000), EXC_INSN_PAGE);
+	expect_pf(TL_HS, tl_do_ld, UINT64_C(0x0000008000000000) + VA_PAGE, EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_sd, UINT64_C(0xffff000040001000), EXC_STORE_PAGE);
+	expect_pf(TL_HS, tl_do_exec, UINT64_C(0x8000000080000000), EXC_INSN_PAGE);
 	setup(4, PTE_LEAF);
 	map_page(VA_PAGE, 0x48, PTE_LEAF, NULL);
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x48);
-	expect_pf(TL_HS, do_ld, UINT64_C(0x0001000000000000) + VA_PAGE, EXC_LOAD_PAGE);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x48);
+	expect_pf(TL_HS, tl_do_ld, UINT64_C(0x0001000000000000) + VA_PAGE, EXC_LOAD_PAGE);
 	/* a valid upper-half Sv48 address with nothing mapped: level-3 fault */
-	expect_pf(TL_HS, do_ld, UINT64_C(0xffff800000000000), EXC_LOAD_PAGE);
+	expect_pf(TL_HS, tl_do_ld, UINT64_C(0xffff800000000000), EXC_LOAD_PAGE);
 }
 
 /* Sv48: the same faults one level higher up. */
@@ -278,15 +261,15 @@ static void t_sv48(void)
 	setup(4, PTE_LEAF);
 	uint64_t pa;
 	map_page(VA_PAGE, 0x4848, PTE_LEAF, &pa);
-	expect_ok(TL_HS, do_ld, VA_PAGE, 0x4848);
-	expect_pf(TL_HS, do_ld, UINT64_C(0x8000000000), EXC_LOAD_PAGE); /* level 3 */
-	expect_pf(TL_HS, do_sd, VA_NO_L2, EXC_STORE_PAGE);		/* level 2 */
-	expect_pf(TL_HS, do_exec, VA_NO_L1, EXC_INSN_PAGE);		/* level 1 */
-	expect_pf(TL_HS, do_ld, VA_NO_L0, EXC_LOAD_PAGE);		/* level 0 */
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE, 0x4848);
+	expect_pf(TL_HS, tl_do_ld, UINT64_C(0x8000000000), EXC_LOAD_PAGE); /* level 3 */
+	expect_pf(TL_HS, tl_do_sd, VA_NO_L2, EXC_STORE_PAGE);		/* level 2 */
+	expect_pf(TL_HS, tl_do_exec, VA_NO_L1, EXC_INSN_PAGE);		/* level 1 */
+	expect_pf(TL_HS, tl_do_ld, VA_NO_L0, EXC_LOAD_PAGE);		/* level 0 */
 	/* a 512 GiB page at level 3 */
 	tl_pt_map(&pt, UINT64_C(0x8000000000), 0, 3, PTE_LEAF);
 	tl_sfence();
-	expect_ok(TL_HS, do_ld, UINT64_C(0x8000000000) + pa, 0x4848);
+	expect_ok(TL_HS, tl_do_ld, UINT64_C(0x8000000000) + pa, 0x4848);
 	/* unsupported satp modes leave satp unchanged (WARL) */
 	uint64_t before = csr_read(satp);
 	csr_write(satp, UINT64_C(11) << 60 | 0x12345); /* Sv64, defined by no spec yet */
@@ -312,20 +295,20 @@ static void t_page_crossing(void)
 	/* VA_PAGE + 0xffc.. reads 11 22 33 44 | 66 77 88 00 */
 	*(volatile uint64_t *)(uintptr_t)(pa2 + 0xff8) = 0x4433221100000000;
 	*(volatile uint64_t *)(uintptr_t)pa1 = 0x0000000000887766;
-	expect_ok(TL_HS, do_ld, VA_PAGE + 0xffc, 0x0088776644332211);
+	expect_ok(TL_HS, tl_do_ld, VA_PAGE + 0xffc, 0x0088776644332211);
 	/* 0x5d5d as 8 bytes at VA_PAGE + 0xffd: 5d 5d 00 | 00 00 00 00 00 */
-	expect_ok(TL_HS, do_sd, VA_PAGE + 0xffd, 0);
+	expect_ok(TL_HS, tl_do_sd, VA_PAGE + 0xffd, 0);
 	CHECK_EQ(*(volatile uint64_t *)(uintptr_t)(pa2 + 0xff8), 0x005d5d1100000000);
 	CHECK_EQ(*(volatile uint64_t *)(uintptr_t)pa1, 0);
 	/* the second page unmapped */
 	*tl_pt_slot(&pt, VA_PAGE + 0x1000, 0) = 0;
 	tl_sfence();
 	tl_expect();
-	CHECK_EQ(tl_run(TL_HS, do_ld, VA_PAGE + 0xffc), TL_SENTINEL);
+	CHECK_EQ(tl_run(TL_HS, tl_do_ld, VA_PAGE + 0xffc), TL_SENTINEL);
 	CHECK_TRAP(TL_AT_M, EXC_LOAD_PAGE);
 	CHECK_EQ(tl_trap.tval, VA_PAGE + 0x1000);
 	tl_expect();
-	tl_run(TL_HS, do_sd, VA_PAGE + 0xff9);
+	tl_run(TL_HS, tl_do_sd, VA_PAGE + 0xff9);
 	CHECK_TRAP(TL_AT_M, EXC_STORE_PAGE);
 	CHECK_EQ(tl_trap.tval, VA_PAGE + 0x1000);
 }
@@ -365,7 +348,7 @@ static void t_delegated(void)
 	setup(3, PTE_LEAF);
 	csr_write(medeleg, BIT(EXC_LOAD_PAGE) | BIT(EXC_STORE_PAGE) | BIT(EXC_INSN_PAGE));
 	tl_expect();
-	tl_run(TL_HS, do_ld, VA_NO_L0 + 0x18);
+	tl_run(TL_HS, tl_do_ld, VA_NO_L0 + 0x18);
 	CHECK_TRAP(TL_AT_HS, EXC_LOAD_PAGE);
 	CHECK_EQ(tl_trap.tval, VA_NO_L0 + 0x18);
 	CHECK_EQ(tl_trap.tval2, 0);
@@ -373,7 +356,7 @@ static void t_delegated(void)
 	CHECK(tl_trap.tinst == 0 || (tl_trap.tinst & 0x7d) == 0x01);
 	CHECK_EQ(tl_trap.hstatus & (HSTATUS_SPV | HSTATUS_GVA), 0);
 	tl_expect();
-	tl_run(TL_HS, do_exec, VA_NO_L2);
+	tl_run(TL_HS, tl_do_exec, VA_NO_L2);
 	CHECK_TRAP(TL_AT_HS, EXC_INSN_PAGE);
 	CHECK_EQ(tl_trap.epc, VA_NO_L2);
 }

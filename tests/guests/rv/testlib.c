@@ -592,3 +592,20 @@ int tl_finish(void)
 	put_str("\n");
 	return checks_failed ? 1 : 0;
 }
+
+uint64_t tl_do_ld(uint64_t va)
+{
+	return tl_ld(va);
+}
+
+uint64_t tl_do_sd(uint64_t va)
+{
+	tl_sd(va, 0x5d5d);
+	return 0;
+}
+
+uint64_t tl_do_exec(uint64_t va)
+{
+	tl_exec(va);
+	return 0;
+}

@@ -176,6 +176,11 @@ void tl_reset(void);
 typedef uint64_t (*tl_fn)(uint64_t);
 typedef uint64_t (*tl_fn2)(uint64_t, uint64_t);
 uint64_t tl_run(enum tl_mode mode, tl_fn fn, uint64_t arg);
+/* One access at va, as tl_fn for tl_run: a load (returns the value), a store of 0x5d5d, a
+ * call (returns 0). */
+uint64_t tl_do_ld(uint64_t va);
+uint64_t tl_do_sd(uint64_t va);
+uint64_t tl_do_exec(uint64_t va);
 uint64_t tl_run2(enum tl_mode mode, tl_fn2 fn, uint64_t a, uint64_t b);
 /* Runs the single instruction insn (16 or 32 bits) in mode with a0, a1 set; returns a0. A
  * trap on it resumes after it. tl_insn_addr() is where it sits (the expected xepc). */
