@@ -22,7 +22,8 @@ START_TEST(unknown_option_inside_a_group_is_quoted)
 	char a0[] = "explain", a1[] = "-zj";
 	char *argv[] = {a0, a1, NULL};
 	ck_assert_int_eq(cli_explain(2, argv), CLI_EXIT_USAGE);
-	ck_assert_str_eq(last_error, "explain: unknown option '-z' (see 'trapscope explain --help')");
+	ck_assert_str_eq(last_error,
+			 "explain: unknown option '-z' (see 'trapscope explain --help')");
 }
 END_TEST
 
@@ -51,8 +52,9 @@ START_TEST(a_half_read_option_group_does_not_reach_the_next_call)
 	char *first[] = {a0, a1, NULL}, *second[] = {b0, NULL};
 	ck_assert_int_eq(cli_explain(2, first), CLI_EXIT_USAGE); /* stops at 'l', "z" unread */
 	ck_assert_int_eq(cli_explain(1, second), CLI_EXIT_USAGE);
-	ck_assert_str_eq(last_error,
-			 "explain: nothing to explain: give NAME=VALUE (see 'trapscope explain --help')");
+	ck_assert_str_eq(
+	    last_error,
+	    "explain: nothing to explain: give NAME=VALUE (see 'trapscope explain --help')");
 }
 END_TEST
 
