@@ -150,9 +150,8 @@ tl_ecall_up:
 	ecall
 1:	j	1b
 
-/* ---- tl_run_asm(fn, a, b): runs fn(a, b) in the mode mstatus.MPP/MPV name ---- */
-	.globl	tl_run_asm
-tl_run_asm:
+/* ra and s0-s11 on the stack (112 bytes), in the order restore_saved reloads them */
+.macro SAVE_CALLEE_SAVED
 	addi	sp, sp, -112
 	sd	ra, 0(sp)
 	sd	s0, 8(sp)
@@ -167,6 +166,12 @@ tl_run_asm:
 	sd	s9, 80(sp)
 	sd	s10, 88(sp)
 	sd	s11, 96(sp)
+.endm
+
+/* ---- tl_run_asm(fn, a, b): runs fn(a, b) in the mode mstatus.MPP/MPV name ---- */
+	.globl	tl_run_asm
+tl_run_asm:
+	SAVE_CALLEE_SAVED
 	la	t0, tl_run_sp
 	sd	sp, 0(t0)
 	la	t0, lower_entry
@@ -193,20 +198,7 @@ tl_run_landing:
 /* ---- tl_guard(fn): 0 after fn returns, 1 when a trap handler aborted it ---- */
 	.globl	tl_guard
 tl_guard:
-	addi	sp, sp, -112
-	sd	ra, 0(sp)
-	sd	s0, 8(sp)
-	sd	s1, 16(sp)
-	sd	s2, 24(sp)
-	sd	s3, 32(sp)
-	sd	s4, 40(sp)
-	sd	s5, 48(sp)
-	sd	s6, 56(sp)
-	sd	s7, 64(sp)
-	sd	s8, 72(sp)
-	sd	s9, 80(sp)
-	sd	s10, 88(sp)
-	sd	s11, 96(sp)
+	SAVE_CALLEE_SAVED
 	la	t0, tl_guard_sp
 	sd	sp, 0(t0)
 	jalr	a0
