@@ -1,0 +1,86 @@
+/* A guest physical address space: areas with backends, and the stage-2 tables that map them.
+ *
+ * The tables are real: they are built in host physical frames from the HAL, in the format the
+ * hardware walks (RISC-V Sv39x4 / Sv48x4 with a 16 KiB root; AArch64 VMSAv8-64 stage 2 later),
+ * so a wrong PTE bit shows up as the walker's fault, exactly as on hardware. Errors follow
+ * axaddrspace's kinds; the bugs listed in hv-semantics.md section 4 are not reproduced.
+ */
+#ifndef TRAPSCOPE_HV_ASPACE_H
+#define TRAPSCOPE_HV_ASPACE_H
+
+#include "hv/hv.h"
+
+typedef enum hv_err {
+	HV_OK = 0,
+	HV_ERR_RANGE,	/* "address out of range": outside [base, base + size) */
+	HV_ERR_ALIGN,	/* "address not aligned": gpa, hpa or size not 4 KiB aligned */
+	HV_ERR_OVERLAP, /* the range overlaps an existing area */
+	HV_ERR_NOMEM,	/* the frame allocator ran dry */
+	HV_ERR_INVALID, /* empty range, unknown format, too many areas */
+} hv_err;
+
+/* One line describing an error ("address out of range", ...). */
+const char *hv_err_text(hv_err err);
+
+typedef enum hv_pt_format {
+	HV_PT_RV_SV39X4, /* hgatp MODE 8: 41-bit GPA, 16 KiB root, 3 levels */
+	HV_PT_RV_SV48X4, /* hgatp MODE 9: 50-bit GPA, 16 KiB root, 4 levels */
+} hv_pt_format;
+
+typedef enum hv_backend {
+	HV_BACKEND_LINEAR, /* gpa -> gpa - offset, mapped up front */
+	HV_BACKEND_ALLOC,  /* one frame per page, allocated up front (populate) */
+	HV_BACKEND_LAZY,   /* frames allocated on the first fault (handle_page_fault) */
+} hv_backend;
+
+typedef struct hv_area {
+	uint64_t start, size;
+	uint32_t flags; /* HV_MAP_* */
+	hv_backend backend;
+	uint64_t offset; /* linear: gpa - hpa */
+} hv_area;
+
+#define HV_MAX_AREAS 32
+
+typedef struct hv_aspace {
+	const hv_hal *hal;
+	hv_pt_format format;
+	uint64_t base, size; /* the GPA range the space may map */
+	uint64_t root;	     /* HPA of the root table */
+	unsigned nareas;
+	hv_area areas[HV_MAX_AREAS]; /* sorted by start, never overlapping */
+	size_t frames_in_use;	     /* table and backing frames held, for reports and tests */
+} hv_aspace;
+
+/* Allocates the root table (16 KiB, 16 KiB aligned for the x4 formats). */
+hv_err hv_aspace_init(hv_aspace *as, const hv_hal *hal, hv_pt_format format, uint64_t base,
+		      uint64_t size);
+/* Unmaps everything and frees every frame, the root included. */
+void hv_aspace_destroy(hv_aspace *as);
+
+hv_err hv_aspace_map_linear(hv_aspace *as, uint64_t gpa, uint64_t hpa, uint64_t size,
+			    uint32_t flags);
+/* populate: back every page now (HV_BACKEND_ALLOC); else on first touch (HV_BACKEND_LAZY). */
+hv_err hv_aspace_map_alloc(hv_aspace *as, uint64_t gpa, uint64_t size, uint32_t flags,
+			   bool populate);
+/* Removes [gpa, gpa + size) from the areas it overlaps (splitting them); holes are fine.
+ * Frames of alloc/lazy areas are freed. */
+hv_err hv_aspace_unmap(hv_aspace *as, uint64_t gpa, uint64_t size);
+
+/* The area holding gpa, or NULL. */
+const hv_area *hv_aspace_find(const hv_aspace *as, uint64_t gpa);
+/* Walks the tables as hardware would: true with *hpa and *flags (HV_MAP_*) when mapped. */
+bool hv_aspace_translate(const hv_aspace *as, uint64_t gpa, uint64_t *hpa, uint32_t *flags);
+/* A stage-2 fault at gpa for an access (HV_MAP_* bits; 0 = any): true when the space fixed
+ * it (a lazy page got its frame), false when the fault is real. */
+bool hv_aspace_handle_page_fault(hv_aspace *as, uint64_t gpa, uint32_t access);
+
+/* Copies between guest physical memory and buf; lazy pages are populated on the way. Returns
+ * the bytes copied (short at the first unmapped page). */
+size_t hv_aspace_read(hv_aspace *as, uint64_t gpa, void *buf, size_t len);
+size_t hv_aspace_write(hv_aspace *as, uint64_t gpa, const void *buf, size_t len);
+
+/* The hgatp value selecting this space for vmid. */
+uint64_t hv_aspace_hgatp(const hv_aspace *as, uint16_t vmid);
+
+#endif

@@ -1,0 +1,2 @@
+# ---- src/hv: the freestanding hypervisor (owned by src/hv/) --------------------------------
+HV_LIBS =

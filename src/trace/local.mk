@@ -1,0 +1,2 @@
+# ---- src/trace: exit events and JSON traces (owned by src/trace/) ----------------------------
+TRACE_LIBS =
