@@ -45,19 +45,20 @@ typedef enum hv_exit_kind {
 
 /* Where the exit handler found the instruction it decoded. */
 typedef enum hv_insn_source {
-	HV_INSN_NONE,	 /* no instruction was needed */
-	HV_INSN_HTINST,	 /* RISC-V: htinst held the transformed instruction */
-	HV_INSN_FETCHED, /* read from guest memory at the trapping pc (HLVX / AT+LDR) */
-	HV_INSN_SYNDROME /* AArch64: ESR_EL2.ISS described the access (ISV = 1) */
+	HV_INSN_NONE,	  /* no instruction was needed */
+	HV_INSN_HTINST,	  /* RISC-V: htinst held the transformed instruction */
+	HV_INSN_FETCHED,  /* read from guest memory at the trapping pc (HLVX / AT+LDR) */
+	HV_INSN_SYNDROME, /* AArch64: ESR_EL2.ISS described the access (ISV = 1) */
+	HV_INSN_TVAL,	  /* RISC-V: stval held the instruction bits (virtual instruction) */
 } hv_insn_source;
 
 /* An SBI call (RISC-V) or PSCI/SMCCC call (AArch64) as the handler answered it. */
 typedef struct hv_call {
-	uint64_t ext; /* SBI EID / SMCCC function id */
-	uint64_t fid; /* SBI FID (0 on AArch64) */
-	int64_t error; /* a0 / x0 as returned (SBI error, PSCI status) */
+	uint64_t ext;	/* SBI EID / SMCCC function id */
+	uint64_t fid;	/* SBI FID (0 on AArch64) */
+	int64_t error;	/* a0 / x0 as returned (SBI error, PSCI status) */
 	uint64_t value; /* a1 (SBI); unused for PSCI */
-	bool returns; /* false when the call does not return to the caller (shutdown, stop) */
+	bool returns;	/* false when the call does not return to the caller (shutdown, stop) */
 } hv_call;
 
 typedef struct hv_exit {
@@ -81,7 +82,8 @@ typedef struct hv_exit {
 			uint64_t data;
 		} mmio_write;
 		struct {
-			uint64_t addr; /* CSR number / AArch64 SysRegAddr (ISS with Rt, dir cleared) */
+			/* CSR number / AArch64 SysRegAddr (ISS with Rt, dir cleared) */
+			uint64_t addr;
 			uint8_t reg;
 		} sysreg_read;
 		struct {
@@ -110,23 +112,26 @@ typedef struct hv_exit {
 		struct {
 			uint64_t target; /* first target vCPU; see mask */
 			uint64_t mask;	 /* bit n = vCPU target + n (RISC-V hart mask semantics) */
-			bool to_all;
-			bool to_self;
-			uint64_t vector;
+			bool to_all;	 /* every vCPU; RISC-V also sets target 0 + a mask of all */
+			bool to_self;	 /* the calling vCPU is among the targets */
+			uint64_t vector; /* RISC-V: the hvip bit to raise, HV_RV_VSSIP */
 		} send_ipi;
 	};
 
 	/* How the handler got there: for traces and the debugger's "handler" phase. */
 	hv_insn_source insn_source;
-	uint32_t insn;	   /* the instruction decoded (32-bit form), when insn_source != NONE */
-	uint8_t insn_len;  /* its length in the guest: 2 or 4 */
-	bool has_call;	   /* call is valid: the exit came from an SBI/PSCI/SMCCC call */
+	/* the instruction decoded, when insn_source != NONE: htinst's 32-bit form (bit 1 set)
+	 * from HV_INSN_HTINST, else the raw bits (16 of them for a compressed instruction) */
+	uint32_t insn;
+	uint8_t insn_len; /* its length in the guest: 2 or 4 */
+	bool has_call;	  /* call is valid: the exit came from an SBI/PSCI/SMCCC call */
 	hv_call call;
-	bool pc_advanced;  /* the handler moved sepc / ELR past the instruction */
-	const char *note;  /* one static sentence: the decision and its reason, or NULL */
+	bool pc_advanced; /* the handler moved sepc / ELR past the instruction */
+	const char *note; /* one static sentence: the decision and its reason, or NULL */
 } hv_exit;
 
-/* The lower-case name of an exit kind as traces spell it: "mmio_write", "cpu_up", ... */
+/* The lower-case name of an exit kind as traces spell it: "mmio_write", "cpu_up", ...;
+ * "unknown" for a value outside the enum. */
 const char *hv_exit_name(hv_exit_kind kind);
 
 /* A fault raised by a HAL guest-memory access, as the hardware would latch it. */
@@ -136,12 +141,14 @@ typedef struct hv_fault {
 	uint64_t tval2; /* htval (GPA >> 2) / HPFAR */
 } hv_fault;
 
-/* The only door between src/hv/ and the world. ctx is passed back unchanged. */
+/* The only door between src/hv/ and the world. ctx is passed back unchanged; every member
+ * must be set. */
 typedef struct hv_hal {
 	void *ctx;
 	/* count contiguous 4 KiB frames aligned to align_pages frames; 0 when none is left */
 	uint64_t (*alloc_frames)(void *ctx, size_t count, size_t align_pages);
 	void (*free_frames)(void *ctx, uint64_t hpa, size_t count);
+	/* a host pointer to the byte at hpa, for frames alloc_frames returned */
 	void *(*phys_to_virt)(void *ctx, uint64_t hpa);
 	/* After stage-2 edits: hfence.gvma / tlbi ipas2e1is + vmalle1is. */
 	void (*stage2_flush)(void *ctx);
@@ -163,5 +170,11 @@ typedef struct hv_hal {
 	/* Machine identity for SBI BASE / SMCCC: mvendorid, marchid, mimpid. */
 	uint64_t mvendorid, marchid, mimpid;
 } hv_hal;
+
+/* ---- helpers shared by the files of src/hv/ ---- */
+
+/* Byte loops the compiler cannot turn into memset / memcpy calls (there is no libc here). */
+void hv_zero(void *p, size_t len);
+void hv_copy(void *dst, const void *src, size_t len);
 
 #endif

@@ -69,7 +69,8 @@ hv_err hv_aspace_unmap(hv_aspace *as, uint64_t gpa, uint64_t size);
 
 /* The area holding gpa, or NULL. */
 const hv_area *hv_aspace_find(const hv_aspace *as, uint64_t gpa);
-/* Walks the tables as hardware would: true with *hpa and *flags (HV_MAP_*) when mapped. */
+/* Walks the tables as hardware would: true with *hpa and *flags (HV_MAP_READ / WRITE /
+ * EXECUTE) when mapped; either pointer may be NULL. */
 bool hv_aspace_translate(const hv_aspace *as, uint64_t gpa, uint64_t *hpa, uint32_t *flags);
 /* A stage-2 fault at gpa for an access (HV_MAP_* bits; 0 = any): true when the space fixed
  * it (a lazy page got its frame), false when the fault is real. */
@@ -80,7 +81,29 @@ bool hv_aspace_handle_page_fault(hv_aspace *as, uint64_t gpa, uint32_t access);
 size_t hv_aspace_read(hv_aspace *as, uint64_t gpa, void *buf, size_t len);
 size_t hv_aspace_write(hv_aspace *as, uint64_t gpa, const void *buf, size_t len);
 
-/* The hgatp value selecting this space for vmid. */
+/* The hgatp value selecting this space for vmid (14 bits on RV64; higher bits are dropped). */
 uint64_t hv_aspace_hgatp(const hv_aspace *as, uint16_t vmid);
+
+/* ---- internal to src/hv/: a stage-2 page-table format, walked by hv_aspace.c ---- */
+
+typedef enum hv_pte_kind {
+	HV_PTE_INVALID, /* the walker faults here */
+	HV_PTE_TABLE,	/* points to the next level */
+	HV_PTE_LEAF,	/* maps a page or a superpage */
+} hv_pte_kind;
+
+typedef struct hv_pt_fmt {
+	unsigned levels;	  /* table levels, the root included */
+	unsigned root_pages;	  /* 4 KiB frames of the root, which is aligned to its size */
+	unsigned root_index_bits; /* the root's index width; every other level indexes 9 bits */
+	unsigned max_leaf_shift;  /* the largest page the mapper uses: 30 = 1 GiB */
+	unsigned pa_bits;	  /* host physical addresses the leaves can hold */
+	uint64_t (*leaf)(uint64_t hpa, uint32_t flags);
+	uint64_t (*table)(uint64_t hpa);
+	/* *hpa for tables and leaves, *flags (HV_MAP_*) for leaves */
+	hv_pte_kind (*decode)(uint64_t pte, uint64_t *hpa, uint32_t *flags);
+} hv_pt_fmt;
+
+extern const hv_pt_fmt hv_rv_sv39x4_fmt, hv_rv_sv48x4_fmt;
 
 #endif

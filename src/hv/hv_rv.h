@@ -15,6 +15,13 @@
 #define HV_RV_HEDELEG UINT64_C(0xb10d)
 #define HV_RV_HIDELEG UINT64_C(0x444)
 
+/* hvip bits: the irq numbers hv_hal.set_virq takes on RISC-V. */
+enum {
+	HV_RV_VSSIP = 2,  /* VS-level software interrupt */
+	HV_RV_VSTIP = 6,  /* VS-level timer interrupt */
+	HV_RV_VSEIP = 10, /* VS-level external interrupt */
+};
+
 /* SBI HSM states (the spec's HART_GET_STATUS values). */
 typedef enum hv_rv_hart_state {
 	HV_RV_STARTED = 0,
@@ -51,18 +58,30 @@ typedef struct hv_rv_vm {
 	hv_rv_vcpu vcpu[HV_RV_MAX_VCPUS];
 } hv_rv_vm;
 
-/* Sets up the VM: nvcpus vCPUs, all stopped; the caller builds aspace with hv_aspace_init. */
+/* Sets up the VM: nvcpus vCPUs (at most HV_RV_MAX_VCPUS), all stopped, registers zero. aspace
+ * is not touched: the caller builds it with hv_aspace_init, before or after. */
 void hv_rv_vm_init(hv_rv_vm *vm, const hv_hal *hal, unsigned nvcpus);
-/* Makes vCPU id ready to enter VS-mode at entry with a0 = id, a1 = arg: sstatus.SPP = 1,
- * hstatus SPV = 1, SPVP = 1, VTW = 1, VSXL = 2, state STARTED. */
+/* Makes vCPU id ready to enter VS-mode at entry with a0 = id, a1 = arg: the register block is
+ * reset (htimedelta kept), then sstatus.SPP = 1, hstatus SPV = 1, SPVP = 1, VTW = 1,
+ * VSXL = 2, sepc = entry, state STARTED. Ignored for an id outside the VM. */
 void hv_rv_vcpu_start(hv_rv_vm *vm, unsigned id, uint64_t entry, uint64_t arg);
+/* The VMM's call when an interrupt wakes a vCPU halted by SBI HART_SUSPEND: a non-retentive
+ * suspend resumes at its resume_addr with a0 = hart id, a1 = opaque, vsatp = 0,
+ * vsstatus.SIE = 0; either kind becomes STARTED. Harmless for a vCPU that is not suspended
+ * (a WFI halt needs nothing). vm is unused today; it keeps the shape of the other calls. */
+void hv_rv_vcpu_wake(hv_rv_vm *vm, hv_rv_vcpu *vcpu);
+/* Delivers a synchronous trap to the guest as hardware takes one into VS-mode: vsepc = sepc,
+ * vscause, vstval, vsstatus.SPP = the guest's privilege (sstatus.SPP), SPIE = SIE, SIE = 0;
+ * then sepc = vstvec's base and sstatus.SPP = 1, so the sret enters the guest's handler. */
+void hv_rv_inject_trap(hv_rv_vcpu *vcpu, uint64_t cause, uint64_t tval);
 
 /* Handles the trap latched in vcpu (scause, stval, htval, htinst, sepc) and fills *exit.
  * sepc is advanced where the architecture and SBI say so; exit->pc_advanced tells. */
 void hv_rv_handle_exit(hv_rv_vm *vm, hv_rv_vcpu *vcpu, hv_exit *exit);
 
 /* The VMM's half of an MMIO read: writes the device's value to the destination register,
- * truncated to the access width and sign- or zero-extended as the instruction says. */
+ * truncated to the access width and sign- or zero-extended as the instruction says (x0 stays
+ * 0; nothing happens unless exit is an MMIO read). */
 void hv_rv_complete_mmio_read(hv_rv_vcpu *vcpu, const hv_exit *exit, uint64_t value);
 /* The VMM's answer to a hypercall (a0). */
 void hv_rv_set_return(hv_rv_vcpu *vcpu, uint64_t value);
@@ -77,7 +96,16 @@ typedef struct hv_rv_access {
 } hv_rv_access;
 
 /* Decodes a load or store (32-bit or compressed, SP-relative forms included). false for any
- * other instruction. */
+ * other instruction. A value whose bits 1:0 are not 11 is a compressed instruction in the low
+ * 16 bits. */
 bool hv_rv_decode_access(uint32_t insn, hv_rv_access *acc);
+
+/* ---- internal to src/hv/: shared by the exit handler and the SBI calls ---- */
+
+/* Answers the SBI call of an ecall from VS-mode (scause 10). */
+void hv_rv_sbi_call(hv_rv_vm *vm, hv_rv_vcpu *vcpu, hv_exit *exit);
+/* Routes fault *f of a guest access the handler made through the HAL: a guest-page fault
+ * (20/21/23) becomes a nested page fault exit, any other fault is injected into the guest. */
+void hv_rv_guest_access_fault(hv_rv_vcpu *vcpu, hv_exit *exit, const hv_fault *f);
 
 #endif
