@@ -33,5 +33,6 @@ void cli_bad_option(const char *cmd, int c, char **argv);
 
 int cli_explain(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_trace(int argc, char **argv);
 
 #endif

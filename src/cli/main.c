@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"explain", cli_explain,
      "decode trap registers (scause, htinst, ESR, HPFAR, ...) and explain them"},
     {"run", cli_run, "run a bare-metal RISC-V program on the emulated machine"},
+    {"trace", cli_trace, "read exit traces back: statistics, differences"},
 };
 
 void cli_error(const char *fmt, ...)
