@@ -73,12 +73,12 @@ static const dec_rv_sbi_func dec_rv_sbi_pmu[] = {
     {"event_get_info", NULL, NULL},
 };
 static const dec_rv_sbi_func dec_rv_sbi_dbcn[] = {
-    {"console_write", NULL,
+    {"debug_console_write", NULL,
      "riscv_vcpu: copies a0 bytes from guest physical (a2 << 32) | a1 with HLV.B and writes "
      "them to the host console"},
-    {"console_read", NULL,
+    {"debug_console_read", NULL,
      "riscv_vcpu: reads the host console and copies to guest physical (a2 << 32) | a1"},
-    {"console_write_byte", NULL, "riscv_vcpu: writes a0's low byte to the host console"},
+    {"debug_console_write_byte", NULL, "riscv_vcpu: writes a0's low byte to the host console"},
 };
 static const dec_rv_sbi_func dec_rv_sbi_susp[] = {{"system_suspend", NULL, NULL}};
 static const dec_rv_sbi_func dec_rv_sbi_cppc[] = {

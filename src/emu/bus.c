@@ -41,6 +41,12 @@ bool emu_bus_init(emu_bus *bus, uint64_t ram_base, uint64_t ram_size)
 	return true;
 }
 
+void emu_bus_init_devices(emu_bus *bus)
+{
+	memset(bus, 0, sizeof(*bus));
+	bus->console = stdout;
+}
+
 void emu_bus_free(emu_bus *bus)
 {
 	for (unsigned i = 0; i < bus->ndevices; i++) {

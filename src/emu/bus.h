@@ -21,6 +21,8 @@ typedef bool emu_dev_read_fn(emu_device *dev, uint64_t off, unsigned len, uint64
 typedef bool emu_dev_write_fn(emu_device *dev, uint64_t off, unsigned len, uint64_t val);
 /* Frees what state points to; emu_bus_free calls it for every device added. */
 typedef void emu_dev_release_fn(emu_device *dev);
+/* The name of the register at off as a read or a write sees it ("THR", "LSR"), or NULL. */
+typedef const char *emu_dev_reg_name_fn(const emu_device *dev, uint64_t off, bool write);
 
 struct emu_device {
 	const char *name;
@@ -31,6 +33,7 @@ struct emu_device {
 	emu_bus *bus;
 	void *state;
 	emu_dev_release_fn *release; /* NULL when state needs no freeing */
+	emu_dev_reg_name_fn *reg_name; /* NULL when the device has no register names */
 };
 
 /* Why a machine asks to stop: set by a device, read by the run loop after a device access. */
@@ -64,6 +67,8 @@ struct emu_bus {
 };
 
 bool emu_bus_init(emu_bus *bus, uint64_t ram_base, uint64_t ram_size);
+/* A bus with devices only: the guest-physical device map of a virtual machine. */
+void emu_bus_init_devices(emu_bus *bus);
 void emu_bus_free(emu_bus *bus);
 emu_device *emu_bus_add(emu_bus *bus, const emu_device *dev);
 /* The device covering [addr, addr + len), or NULL. */
@@ -105,6 +110,15 @@ typedef struct emu_elf {
 	emu_symbol *symbols; /* sorted by value */
 } emu_elf;
 
+/* Where a loader puts a program: the (guest-)physical range it may fill and how bytes get
+ * there. write copies len bytes from src, or zeros when src is NULL, to addr; the loader only
+ * calls it for ranges inside [base, base + size). */
+typedef struct emu_load_target {
+	uint64_t base, size;
+	void (*write)(void *ctx, uint64_t addr, const uint8_t *src, uint64_t len);
+	void *ctx;
+} emu_load_target;
+
 /* Loads a static ELF64 little-endian executable into RAM: every PT_LOAD segment must lie inside
  * RAM, file ranges inside the file, no two segments may overlap, the entry must be inside a
  * loaded executable segment. On failure returns false and writes one line naming the problem
@@ -114,6 +128,11 @@ bool emu_elf_load(emu_bus *bus, const char *path, uint16_t want_machine, emu_elf
 /* Same from memory (used by the fuzzer and the tests). */
 bool emu_elf_load_mem(emu_bus *bus, const uint8_t *image, size_t size, uint16_t want_machine,
 		      emu_elf *elf, char *err, size_t errlen);
+/* The same into any target (guest memory behind stage-2 tables); sets no HTIF symbols. */
+bool emu_elf_load_target(const emu_load_target *target, const char *path, uint16_t want_machine,
+			 emu_elf *elf, char *err, size_t errlen);
+bool emu_elf_load_target_mem(const emu_load_target *target, const uint8_t *image, size_t size,
+			     uint16_t want_machine, emu_elf *elf, char *err, size_t errlen);
 void emu_elf_free(emu_elf *elf);
 const emu_symbol *emu_elf_symbol(const emu_elf *elf, const char *name);
 /* The symbol containing addr (for "main+0x14"), or NULL. */

@@ -116,6 +116,19 @@ static bool uart_write(emu_device *dev, uint64_t off, unsigned len, uint64_t val
 	return true;
 }
 
+static const char *uart_reg_name(const emu_device *dev, uint64_t off, bool write)
+{
+	static const char *const reads[UART_NREGS] = {"RBR", "IER", "IIR", "LCR",
+						      "MCR", "LSR", "MSR", "SCR"};
+	static const char *const writes[UART_NREGS] = {"THR", "IER", "FCR", "LCR",
+						       "MCR", "LSR", "MSR", "SCR"};
+	if (off >= UART_NREGS)
+		return NULL;
+	if (off <= UART_IER && uart_dlab(dev->state))
+		return off == UART_RBR_THR ? "DLL" : "DLM";
+	return write ? writes[off] : reads[off];
+}
+
 emu_device *emu_add_uart16550(emu_bus *bus, uint64_t base)
 {
 	struct uart16550 *u = calloc(1, sizeof(*u));
@@ -127,6 +140,7 @@ emu_device *emu_add_uart16550(emu_bus *bus, uint64_t base)
 
 	const emu_device dev = {
 	    .name = "uart16550",
+	    .reg_name = uart_reg_name,
 	    .base = base,
 	    .size = UART_SIZE,
 	    .read = uart_read,

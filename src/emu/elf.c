@@ -87,7 +87,7 @@ struct elf_section {
 };
 
 struct loader {
-	emu_bus *bus;
+	const emu_load_target *target;
 	const uint8_t *image;
 	size_t size;
 	char *err;
@@ -296,7 +296,7 @@ static bool read_phdr(struct loader *ld, unsigned i)
 
 static bool check_segment_memory(struct loader *ld)
 {
-	const emu_bus *bus = ld->bus;
+	const emu_load_target *t = ld->target;
 	bool use_vaddr = true;
 
 	for (unsigned i = 0; i < ld->nsegments; i++)
@@ -305,11 +305,11 @@ static bool check_segment_memory(struct loader *ld)
 	for (unsigned i = 0; i < ld->nsegments; i++) {
 		struct elf_segment *s = &ld->segments[i];
 		s->addr = use_vaddr ? s->vaddr : s->paddr;
-		if (!emu_ram_ptr(bus, s->addr, s->memsz))
+		if (s->addr - t->base >= t->size || s->memsz > t->size - (s->addr - t->base))
 			return fail(ld,
 				    "program header %u: memory range 0x%" PRIx64 "+0x%" PRIx64
 				    " lies outside RAM 0x%" PRIx64 "+0x%" PRIx64,
-				    s->index, s->addr, s->memsz, bus->ram_base, bus->ram_size);
+				    s->index, s->addr, s->memsz, t->base, t->size);
 	}
 	return true;
 }
@@ -524,9 +524,9 @@ static void copy_segments(struct loader *ld)
 {
 	for (unsigned i = 0; i < ld->nsegments; i++) {
 		const struct elf_segment *s = &ld->segments[i];
-		uint8_t *dst = emu_ram_ptr(ld->bus, s->addr, s->memsz);
-		memcpy(dst, ld->image + s->offset, (size_t)s->filesz);
-		memset(dst + s->filesz, 0, (size_t)(s->memsz - s->filesz));
+		const emu_load_target *t = ld->target;
+		t->write(t->ctx, s->addr, ld->image + s->offset, s->filesz);
+		t->write(t->ctx, s->addr + s->filesz, NULL, s->memsz - s->filesz);
 	}
 }
 
@@ -536,8 +536,33 @@ static uint64_t symbol_value(const emu_elf *elf, const char *name)
 	return sym ? sym->value : 0;
 }
 
+static void ram_write(void *ctx, uint64_t addr, const uint8_t *src, uint64_t len)
+{
+	uint8_t *dst = emu_ram_ptr(ctx, addr, len);
+	if (src)
+		memcpy(dst, src, (size_t)len);
+	else
+		memset(dst, 0, (size_t)len);
+}
+
+static void set_htif(emu_bus *bus, const emu_elf *elf)
+{
+	bus->tohost_addr = symbol_value(elf, "tohost");
+	bus->fromhost_addr = symbol_value(elf, "fromhost");
+}
+
 bool emu_elf_load_mem(emu_bus *bus, const uint8_t *image, size_t size, uint16_t want_machine,
 		      emu_elf *elf, char *err, size_t errlen)
+{
+	emu_load_target t = {bus->ram_base, bus->ram_size, ram_write, bus};
+	if (!emu_elf_load_target_mem(&t, image, size, want_machine, elf, err, errlen))
+		return false;
+	set_htif(bus, elf);
+	return true;
+}
+
+bool emu_elf_load_target_mem(const emu_load_target *target, const uint8_t *image, size_t size,
+			     uint16_t want_machine, emu_elf *elf, char *err, size_t errlen)
 {
 	struct loader *ld = calloc(1, sizeof(*ld));
 
@@ -547,7 +572,7 @@ bool emu_elf_load_mem(emu_bus *bus, const uint8_t *image, size_t size, uint16_t 
 			snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	ld->bus = bus;
+	ld->target = target;
 	ld->image = image;
 	ld->size = size;
 	ld->err = err;
@@ -562,8 +587,6 @@ bool emu_elf_load_mem(emu_bus *bus, const uint8_t *image, size_t size, uint16_t 
 		    .nsymbols = ld->nsymbols,
 		    .symbols = ld->symbols,
 		};
-		bus->tohost_addr = symbol_value(elf, "tohost");
-		bus->fromhost_addr = symbol_value(elf, "fromhost");
 	} else {
 		free_symbols(ld->symbols, ld->nsymbols);
 	}
@@ -573,6 +596,16 @@ bool emu_elf_load_mem(emu_bus *bus, const uint8_t *image, size_t size, uint16_t 
 
 bool emu_elf_load(emu_bus *bus, const char *path, uint16_t want_machine, emu_elf *elf, char *err,
 		  size_t errlen)
+{
+	emu_load_target t = {bus->ram_base, bus->ram_size, ram_write, bus};
+	if (!emu_elf_load_target(&t, path, want_machine, elf, err, errlen))
+		return false;
+	set_htif(bus, elf);
+	return true;
+}
+
+bool emu_elf_load_target(const emu_load_target *target, const char *path, uint16_t want_machine,
+			 emu_elf *elf, char *err, size_t errlen)
 {
 	struct loader ctx = {.err = err, .errlen = errlen};
 	struct stat st;
@@ -594,8 +627,8 @@ bool emu_elf_load(emu_bus *bus, const char *path, uint16_t want_machine, emu_elf
 	else if (fread(image, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
 		fail(&ctx, "%s", ferror(f) ? strerror(errno) : "file shrank while being read");
 	else
-		ok = emu_elf_load_mem(bus, image, (size_t)st.st_size, want_machine, elf, err,
-				      errlen);
+		ok = emu_elf_load_target_mem(target, image, (size_t)st.st_size, want_machine, elf,
+					     err, errlen);
 	free(image);
 	fclose(f);
 	return ok;

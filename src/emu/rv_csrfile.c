@@ -8,22 +8,6 @@
 #include <stddef.h>
 
 /* mstatus bits */
-#define MS_SIE	(UINT64_C(1) << 1)
-#define MS_MIE	(UINT64_C(1) << 3)
-#define MS_SPIE (UINT64_C(1) << 5)
-#define MS_MPIE (UINT64_C(1) << 7)
-#define MS_SPP	(UINT64_C(1) << 8)
-#define MS_MPP	(UINT64_C(3) << 11)
-#define MS_MPRV (UINT64_C(1) << 17)
-#define MS_SUM	(UINT64_C(1) << 18)
-#define MS_MXR	(UINT64_C(1) << 19)
-#define MS_TVM	(UINT64_C(1) << 20)
-#define MS_TW	(UINT64_C(1) << 21)
-#define MS_TSR	(UINT64_C(1) << 22)
-#define MS_UXL	(UINT64_C(3) << 32)
-#define MS_SXL	(UINT64_C(3) << 34)
-#define MS_GVA	(UINT64_C(1) << 38)
-#define MS_MPV	(UINT64_C(1) << 39)
 
 #define MSTATUS_WRITABLE                                                                           \
 	(MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_MPRV | MS_SUM | MS_MXR |       \
@@ -33,14 +17,6 @@
 #define XLEN64_FIELDS	 (UINT64_C(2) << 32 | UINT64_C(2) << 34) /* UXL = SXL = 64-bit */
 
 /* hstatus bits */
-#define HS_GVA		 (UINT64_C(1) << 6)
-#define HS_SPV		 (UINT64_C(1) << 7)
-#define HS_SPVP		 (UINT64_C(1) << 8)
-#define HS_HU		 (UINT64_C(1) << 9)
-#define HS_VTVM		 (UINT64_C(1) << 20)
-#define HS_VTW		 (UINT64_C(1) << 21)
-#define HS_VTSR		 (UINT64_C(1) << 22)
-#define HS_VSXL		 (UINT64_C(3) << 32)
 #define HSTATUS_WRITABLE (HS_GVA | HS_SPV | HS_SPVP | HS_HU | HS_VTVM | HS_VTW | HS_VTSR)
 
 /* interrupt bits */
@@ -56,9 +32,6 @@
 #define MEDELEG_WRITABLE (UINT64_C(0xf0b7ff))
 #define HEDELEG_WRITABLE (UINT64_C(0xb1ff))
 
-#define ENVCFG_FIOM UINT64_C(1)
-#define ENVCFG_ADUE (UINT64_C(1) << 61)
-#define ENVCFG_STCE (UINT64_C(1) << 63)
 
 #define ATP_MODE_SHIFT	   60
 #define SATP_ASID_PPN_MASK ((UINT64_C(1) << 60) - 1) /* ASID 16 bits + PPN 44 bits */

@@ -84,6 +84,40 @@ enum rv_csr_number {
 	RV_CSR_MHPMCOUNTER31 = 0xb1f,
 };
 
+/* mstatus / sstatus bits */
+#define MS_SIE	     (UINT64_C(1) << 1)
+#define MS_MIE	     (UINT64_C(1) << 3)
+#define MS_SPIE	     (UINT64_C(1) << 5)
+#define MS_MPIE	     (UINT64_C(1) << 7)
+#define MS_SPP	     (UINT64_C(1) << 8)
+#define MS_MPP_SHIFT 11
+#define MS_MPP	     (UINT64_C(3) << MS_MPP_SHIFT)
+#define MS_MPRV	     (UINT64_C(1) << 17)
+#define MS_SUM	     (UINT64_C(1) << 18)
+#define MS_MXR	     (UINT64_C(1) << 19)
+#define MS_TVM	     (UINT64_C(1) << 20)
+#define MS_TW	     (UINT64_C(1) << 21)
+#define MS_TSR	     (UINT64_C(1) << 22)
+#define MS_UXL	     (UINT64_C(3) << 32)
+#define MS_SXL	     (UINT64_C(3) << 34)
+#define MS_GVA	     (UINT64_C(1) << 38)
+#define MS_MPV	     (UINT64_C(1) << 39)
+
+/* hstatus bits */
+#define HS_GVA	(UINT64_C(1) << 6)
+#define HS_SPV	(UINT64_C(1) << 7)
+#define HS_SPVP (UINT64_C(1) << 8)
+#define HS_HU	(UINT64_C(1) << 9)
+#define HS_VTVM (UINT64_C(1) << 20)
+#define HS_VTW	(UINT64_C(1) << 21)
+#define HS_VTSR (UINT64_C(1) << 22)
+#define HS_VSXL (UINT64_C(3) << 32)
+
+/* menvcfg / henvcfg bits */
+#define ENVCFG_FIOM UINT64_C(1)
+#define ENVCFG_ADUE (UINT64_C(1) << 61)
+#define ENVCFG_STCE (UINT64_C(1) << 63)
+
 /* satp/vsatp/hgatp MODE values (hgatp's 8/9 are Sv39x4/Sv48x4). */
 enum { RV_ATP_BARE = 0, RV_ATP_SV39 = 8, RV_ATP_SV48 = 9 };
 

@@ -14,12 +14,6 @@
 
 #define RV_X_SINK 32 /* decoded rd = 0 writes here, so x0 stays zero without a check */
 
-#define MS_TVM	(UINT64_C(1) << 20)
-#define MS_TW	(UINT64_C(1) << 21)
-#define HS_HU	(UINT64_C(1) << 9)
-#define HS_SPVP (UINT64_C(1) << 8)
-#define HS_VTVM (UINT64_C(1) << 20)
-#define HS_VTW	(UINT64_C(1) << 21)
 
 /* ---- arithmetic the spec defines for corner cases ---- */
 
@@ -372,9 +366,7 @@ rv_stop rv_step(rv_hart *h)
 	int irq = rv_pending_irq(h);
 	if (irq >= 0) {
 		rv_take_irq(h, irq);
-		bool hs = h->hs_exit && h->last_trap.from_virt && !h->last_trap.to_virt &&
-			  h->last_trap.to_priv == RV_PRIV_S;
-		return hs ? RV_STOP_HS_TRAP : RV_STOP_STEP;
+		return rv_trap_stop(h);
 	}
 	if (h->wfi && !wfi_wait(h))
 		return RV_STOP_WFI;

@@ -249,9 +249,11 @@ trapped:
 	icount = h->icount;
 	if (h->budget_end > icount)
 		h->budget_end--;
-	if (h->hs_exit && h->last_trap.from_virt && h->last_trap.to_priv == RV_PRIV_S &&
-	    !h->last_trap.to_virt)
-		return RV_STOP_HS_TRAP;
+	if (unlikely(h->hs_exit | h->vs_trap_stop)) {
+		rv_stop why = rv_trap_stop(h);
+		if (why != RV_STOP_STEP)
+			return why;
+	}
 #if RV_EXEC_STEP
 	goto done;
 #else

@@ -78,6 +78,7 @@ typedef enum rv_stop {
 	RV_STOP_MACHINE, /* a device asked to stop: bus->stop says why */
 	RV_STOP_HS_TRAP, /* a trap from V=1 entered HS-mode and hs_exit is set: hart->last_trap */
 	RV_STOP_STEP,	 /* rv_step executed one instruction or took one trap */
+	RV_STOP_VS_TRAP, /* a trap into VS-mode was taken and vs_trap_stop is set: hart->last_trap */
 } rv_stop;
 
 #define RV_TLB_SIZE 256
@@ -158,7 +159,8 @@ typedef struct rv_hart {
 
 	/* ---- configuration ---- */
 	rv_htinst_mode htinst_mode;
-	bool hs_exit; /* stop with RV_STOP_HS_TRAP on traps from V=1 into HS */
+	bool hs_exit;	   /* stop with RV_STOP_HS_TRAP on traps from V=1 into HS */
+	bool vs_trap_stop; /* stop with RV_STOP_VS_TRAP after traps into VS (guest traps) */
 
 	/* ---- last trap taken (for --stats, traces, the REPL) ---- */
 	rv_trap last_trap;
@@ -179,6 +181,19 @@ typedef struct rv_hart {
 } rv_hart;
 
 #define RV_NO_RESERVATION UINT64_MAX
+
+/* What the last trap means for a caller of rv_run / rv_step: RV_STOP_HS_TRAP for a trap from
+ * V=1 into HS with hs_exit set, RV_STOP_VS_TRAP for a trap into VS with vs_trap_stop set, else
+ * keep going (RV_STOP_STEP). */
+static inline rv_stop rv_trap_stop(const rv_hart *h)
+{
+	const rv_trap *t = &h->last_trap;
+	if (h->hs_exit && t->from_virt && t->to_priv == RV_PRIV_S && !t->to_virt)
+		return RV_STOP_HS_TRAP;
+	if (h->vs_trap_stop && t->to_virt)
+		return RV_STOP_VS_TRAP;
+	return RV_STOP_STEP;
+}
 
 /* Creates hart hartid on bus at reset: M-mode, pc = reset_pc. */
 bool rv_hart_init(rv_hart *h, emu_bus *bus, uint64_t hartid, uint64_t reset_pc);

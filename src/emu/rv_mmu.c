@@ -11,11 +11,6 @@ enum { PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D
 #define PTE_RESERVED (~((UINT64_C(1) << 54) - 1)) /* N, PBMT, reserved: no Svnapot/Svpbmt */
 #define PAGE_MASK    (~UINT64_C(0xfff))
 
-#define MS_SUM	    (UINT64_C(1) << 18)
-#define MS_MXR	    (UINT64_C(1) << 19)
-#define MS_MPRV	    (UINT64_C(1) << 17)
-#define MS_MPV	    (UINT64_C(1) << 39)
-#define ENVCFG_ADUE (UINT64_C(1) << 61)
 
 /* The pseudo-instructions htinst reports for implicit VS-stage page-table accesses. */
 #define TINST_PT_READ64	 UINT64_C(0x3000)

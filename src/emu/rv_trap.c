@@ -7,21 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_SIE	     (UINT64_C(1) << 1)
-#define MS_MIE	     (UINT64_C(1) << 3)
-#define MS_SPIE	     (UINT64_C(1) << 5)
-#define MS_MPIE	     (UINT64_C(1) << 7)
-#define MS_SPP	     (UINT64_C(1) << 8)
-#define MS_MPP_SHIFT 11
-#define MS_MPP	     (UINT64_C(3) << MS_MPP_SHIFT)
-#define MS_MPRV	     (UINT64_C(1) << 17)
-#define MS_TSR	     (UINT64_C(1) << 22)
-#define MS_GVA	     (UINT64_C(1) << 38)
-#define MS_MPV	     (UINT64_C(1) << 39)
-#define HS_GVA	     (UINT64_C(1) << 6)
-#define HS_SPV	     (UINT64_C(1) << 7)
-#define HS_SPVP	     (UINT64_C(1) << 8)
-#define HS_VTSR	     (UINT64_C(1) << 22)
 
 #define MISA_RV64   (UINT64_C(2) << 62)
 #define MISA_EXT(c) (UINT64_C(1) << ((c) - 'A'))

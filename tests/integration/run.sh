@@ -16,11 +16,12 @@ build() { # build NAME SOURCE... : a bare-machine guest in $work
 		-T "$guest/link.ld" -I"$guest" -o "$work/$name.elf" "$@"
 }
 
-# expect_run STATUS STDERR-TEXT ARGS...: exit status and a piece of the message
+# expect_run STATUS STDERR-TEXT ARGS...: exit status and a piece of the message (bare machine:
+# these programs run from M-mode; the virt machine's guests are tested by tests/guests/rv/vs)
 expect_run() {
 	local want=$1 text=$2 rc=0
 	shift 2
-	"$TRAPSCOPE" run "$@" >"$work/out" 2>"$work/err" || rc=$?
+	"$TRAPSCOPE" run --machine bare "$@" >"$work/out" 2>"$work/err" || rc=$?
 	if [ "$rc" -ne "$want" ]; then
 		fail "run $*: exit $rc, expected $want: $(cat "$work/err")"
 	elif [ -n "$text" ] && ! grep -qF -- "$text" "$work/err"; then
@@ -81,7 +82,7 @@ build nowhere "$work/nowhere.S"
 # --- how programs end
 expect_run 0 "" "$work/pass.elf"
 if grep -qx "hello from the guest" "$work/out"; then ok; else fail "UART output missing: $(cat "$work/out")"; fi
-expect_run 0 "" --machine bare "$work/htif_pass.elf"
+expect_run 0 "" "$work/htif_pass.elf"
 expect_run 1 "test 3 failed" "$work/fail3.elf"
 expect_run 1 "test 5 failed" "$work/htif_fail5.elf"
 expect_run 1 "still running after" --max-insns 1000 "$work/spin.elf"
@@ -95,7 +96,18 @@ if grep -q "^instructions " "$work/err"; then ok; else fail "--stats printed no 
 # --- bad input: exit 2, one line
 expect_usage_error run
 expect_usage_error run "$work/nonexistent.elf"
-expect_usage_error run --machine virt "$work/pass.elf"
+expect_usage_error run --machine nosuch "$work/pass.elf"
+expect_stderr_has "expected virt, bare" run --machine nosuch "$work/pass.elf"
+# options of the virt machine
+for bad in "--mem 3K" "--mem 12Q" "--mem 0x100001" "--mem 9G" "--ram sometimes" "--harts 0" \
+	"--harts 9" "--harts two"; do
+	# shellcheck disable=SC2086
+	expect_usage_error run $bad "$work/pass.elf"
+done
+expect_usage_error run --machine bare --trace "$work/t.json" "$work/pass.elf"
+expect_usage_error run --machine bare --harts 2 "$work/pass.elf"
+expect_usage_error run --trace "$work/no/such/dir/t.json" "$work/pass.elf"
+if [ ! -e "$work/t.json" ]; then ok; else fail "a trace file was left behind after bad input"; fi
 expect_usage_error run --max-insns 0 "$work/pass.elf"
 expect_usage_error run --max-insns 12x "$work/pass.elf"
 expect_usage_error run --htinst sometimes "$work/pass.elf"

@@ -1,0 +1,135 @@
+/* The virt machine: RISC-V harts running a guest in VS-mode under the native hypervisor.
+ *
+ * Host physical memory holds everything the hypervisor allocates (its G-stage tables and the
+ * frames behind guest RAM); the harts walk those tables like hardware. Devices live at guest
+ * physical addresses and are reached only through MMIO exits. Every trap into HS-mode goes
+ * through the same five phases, so a batch run and the debugger share one code path:
+ *
+ *   INSN        the guest runs until a trap enters HS-mode (the hart latched scause, htval, ...)
+ *   TRAP_ENTRY  the world switch saves the guest into the hv vCPU register block
+ *   HANDLER     hv_rv_handle_exit decides: an hv_exit
+ *   ACTION      the machine acts (device access, console, start a hart, map a page) and
+ *               reports the event
+ *   RESUME      the world switch restores the block and returns to VS-mode as sret does
+ *
+ * Time is machine time in retired instructions: harts run in turns of a fixed quantum, and
+ * when every hart waits, time jumps to the next timer deadline. Same guest, same events.
+ */
+#ifndef TRAPSCOPE_EMU_VIRT_H
+#define TRAPSCOPE_EMU_VIRT_H
+
+#include "emu/bus.h"
+#include "emu/rv_hart.h"
+#include "hv/hv_rv.h"
+
+#define EMU_VIRT_RAM_GPA   UINT64_C(0x80000000)
+#define EMU_VIRT_UART_GPA  UINT64_C(0x10000000)
+#define EMU_VIRT_TEST_GPA  UINT64_C(0x100000)
+#define EMU_VIRT_HOST_BASE UINT64_C(0x80000000) /* host physical memory */
+#define EMU_VIRT_MEM_DEFAULT (UINT64_C(128) << 20)
+#define EMU_VIRT_MAX_HARTS HV_RV_MAX_VCPUS
+
+typedef enum emu_ram_backend { EMU_RAM_LINEAR, EMU_RAM_ALLOC, EMU_RAM_LAZY } emu_ram_backend;
+
+typedef enum emu_phase {
+	EMU_PHASE_INSN,
+	EMU_PHASE_TRAP_ENTRY,
+	EMU_PHASE_HANDLER,
+	EMU_PHASE_ACTION,
+	EMU_PHASE_RESUME,
+} emu_phase;
+
+/* One trap, as the trace and the debugger see it. */
+typedef struct emu_event {
+	uint64_t seq;
+	uint64_t icount; /* the hart's retired instructions when it trapped */
+	unsigned hart;
+	bool guest_trap; /* a trap delegated to VS-mode: no exit */
+	rv_trap trap;
+	uint64_t hstatus; /* after the trap */
+	bool has_insn;
+	uint32_t insn;
+	unsigned insn_len;
+	hv_exit exit;
+	uint64_t mmio_value; /* mmio_read: the register value the guest received */
+	bool unassigned;     /* MMIO to a GPA with no device */
+	char action[192];
+	bool has_resume;
+	uint64_t resume_pc;
+	uint64_t cost_ns; /* host time from trap entry to the end of the action, when measured */
+} emu_event;
+
+typedef void emu_event_fn(void *ctx, const emu_event *ev);
+
+typedef struct emu_virt_config {
+	const char *program;
+	uint64_t mem_size;
+	emu_ram_backend ram;
+	unsigned harts;
+	rv_htinst_mode htinst;
+	bool record_guest_traps; /* report traps delegated to the guest too */
+	bool measure_cost;	 /* host time per exit (clock reads per exit) */
+	FILE *console;		 /* guest console output */
+	FILE *console_in;	 /* SBI console input, or NULL */
+	emu_event_fn *on_event;
+	void *event_ctx;
+} emu_virt_config;
+
+typedef enum emu_virt_status {
+	EMU_VIRT_RUNNING,
+	EMU_VIRT_SHUTDOWN, /* the guest powered off cleanly (or asked for a reboot) */
+	EMU_VIRT_FAILED,   /* guest failure: report says what */
+	EMU_VIRT_BUDGET,   /* --max-insns ran out */
+} emu_virt_status;
+
+typedef struct emu_vcpu {
+	rv_hart hart;
+	emu_phase phase;
+	bool stopped; /* not started, or HART_STOP */
+	bool halted;  /* WFI / HART_SUSPEND: waits in RESUME for an interrupt */
+	hv_exit exit;
+	emu_event ev;
+	uint64_t t0_ns;
+	hv_rv_vcpu saved; /* the block as the world switch saved it, to restore only changes */
+} emu_vcpu;
+
+typedef struct emu_frames {
+	uint64_t base;
+	size_t npages;
+	uint64_t *used; /* bitmap */
+	size_t hint;
+} emu_frames;
+
+typedef struct emu_virt {
+	emu_virt_config cfg;
+	emu_bus host; /* host physical memory */
+	emu_bus mmio; /* guest devices by GPA (no RAM behind it) */
+	emu_frames frames;
+	hv_hal hal;
+	hv_rv_vm vm;
+	emu_vcpu vcpu[EMU_VIRT_MAX_HARTS];
+	emu_elf elf;
+	uint64_t now;  /* machine time */
+	uint64_t seq;  /* next event number */
+	uint64_t exits, guest_traps;
+	emu_virt_status status;
+	char report[256]; /* why the run stopped, for status FAILED / SHUTDOWN */
+	/* The action line of the exit being handled: HAL calls and the machine append to it. */
+	char *action_start, *action_tail;
+	size_t action_room;
+} emu_virt;
+
+/* Builds the machine and loads cfg->program. On failure err holds one line. */
+bool emu_virt_create(emu_virt *m, const emu_virt_config *cfg, char *err, size_t errlen);
+void emu_virt_free(emu_virt *m);
+
+/* Runs every hart until the machine stops or about max_insns instructions retired in total. */
+emu_virt_status emu_virt_run(emu_virt *m, uint64_t max_insns);
+/* Debugger interface: executes one guest instruction on hart (phase INSN), or advances an exit
+ * by one phase. Returns the phase the hart is in afterwards. */
+emu_phase emu_virt_advance(emu_virt *m, unsigned hart);
+
+/* Total retired instructions over all harts. */
+uint64_t emu_virt_icount(const emu_virt *m);
+
+#endif
