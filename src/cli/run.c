@@ -383,7 +383,7 @@ static int run_virt(const run_opts *o, const char *program)
 	    .measure_cost = o->stats,
 	    .console = trace_on_stdout ? stderr : stdout,
 	    .console_in = isatty(STDIN_FILENO) ? NULL : stdin,
-	    .on_event = run_on_event,
+	    .on_event = o->trace || o->stats ? run_on_event : NULL,
 	    .event_ctx = sink,
 	};
 	if (!sink || !m) {

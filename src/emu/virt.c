@@ -100,9 +100,12 @@ static void action_add(emu_virt *m, const char *fmt, ...)
 	m->action_room -= used;
 }
 
+/* Action text is only written for someone who reads events. */
 static void action_begin(emu_virt *m, emu_event *ev)
 {
 	ev->action[0] = '\0';
+	if (!m->cfg.on_event)
+		return;
 	m->action_start = m->action_tail = ev->action;
 	m->action_room = sizeof ev->action;
 }
