@@ -104,13 +104,14 @@ static void add_exit(const emu_event *ev, trace_event *out)
 	    [HV_INSN_HTINST] = "htinst",
 	    [HV_INSN_FETCHED] = "fetched",
 	    [HV_INSN_SYNDROME] = "syndrome",
+	    [HV_INSN_TVAL] = "stval",
 	};
 	const hv_exit *e = &ev->exit;
 	out->reason = hv_exit_name(e->kind);
 	add_exit_fields(ev, &out->exit);
 	if (ev->unassigned)
 		trace_add_bool(&out->exit, "unassigned", true);
-	if (sources[e->insn_source]) {
+	if (e->insn_source < sizeof sources / sizeof *sources && sources[e->insn_source]) {
 		trace_add_str(&out->exit, "insn_source", sources[e->insn_source]);
 		trace_add_hex(&out->exit, "insn", e->insn);
 	}
