@@ -11,6 +11,15 @@ static bool is_guest_page_fault(uint64_t cause)
 	return cause == 20 || cause == 21 || cause == 23;
 }
 
+/* htval holds GPA >> 2; the low bits come from the access's GVA (same page offset), except
+ * for implicit page-table accesses (pseudo-instruction htinst, bits 1:0 = 00), whose GPA is
+ * the PTE's own address. */
+static uint64_t fault_gpa(const rv_trap *t)
+{
+	bool implicit = t->tinst != 0 && (t->tinst & 3) == 0;
+	return t->tval2 << 2 | (implicit ? 0 : t->tval & 3);
+}
+
 static void add_trap(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
 {
 	const rv_trap *t = &ev->trap;
@@ -25,7 +34,7 @@ static void add_trap(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
 	trace_add_hex(l, "htval", t->tval2);
 	trace_add_hex(l, "htinst", t->tinst);
 	if (!irq && is_guest_page_fault(t->cause))
-		trace_add_hex(l, "gpa", t->tval2 << 2 | (t->tval & 3));
+		trace_add_hex(l, "gpa", fault_gpa(t));
 	trace_add_bool(l, "gva", t->gva);
 	trace_add_hex(l, "hstatus", ev->hstatus);
 }

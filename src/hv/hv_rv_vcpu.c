@@ -43,6 +43,8 @@ void hv_rv_vcpu_start(hv_rv_vm *vm, unsigned id, uint64_t entry, uint64_t arg)
 	v->sstatus = SSTATUS_SPP;
 	v->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
 	v->sepc = entry;
+	/* no Sstc VS timer until the guest arms one: 0 would be due at once (KVM starts at -1) */
+	v->vstimecmp = UINT64_MAX;
 	v->gpr[REG_A0] = id;
 	v->gpr[REG_A1] = arg;
 	v->state = HV_RV_STARTED;
