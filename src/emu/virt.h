@@ -27,7 +27,7 @@
 #define EMU_VIRT_TEST_GPA  UINT64_C(0x100000)
 #define EMU_VIRT_HOST_BASE UINT64_C(0x80000000) /* host physical memory */
 #define EMU_VIRT_MEM_DEFAULT (UINT64_C(128) << 20)
-#define EMU_VIRT_MAX_HARTS HV_RV_MAX_VCPUS
+#define EMU_VIRT_MAX_HARTS ((unsigned)HV_RV_MAX_VCPUS)
 
 typedef enum emu_ram_backend { EMU_RAM_LINEAR, EMU_RAM_ALLOC, EMU_RAM_LAZY } emu_ram_backend;
 
