@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#define SBI_LEGACY_LAST 0x08
+
 static bool is_guest_page_fault(uint64_t cause)
 {
 	return cause == 20 || cause == 21 || cause == 23;
@@ -134,7 +136,8 @@ static void add_exit(const emu_event *ev, trace_event *out)
 	out->call_name = "sbi";
 	trace_add_hex(&out->call, "eid", e->call.ext);
 	trace_add_str(&out->call, "ext", names.ext ? names.ext : "unknown");
-	trace_add_uint(&out->call, "fid", e->call.fid);
+	if (e->call.ext > SBI_LEGACY_LAST) /* legacy calls have no function id: a6 is junk there */
+		trace_add_uint(&out->call, "fid", e->call.fid);
 	if (names.func)
 		trace_add_str(&out->call, "function", names.func);
 	if (e->call.returns) {

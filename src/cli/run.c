@@ -56,8 +56,9 @@ static void run_usage(FILE *out)
 		"                      Lines, flushed per event; '-': JSON Lines on stdout)\n"
 		"  -n, --max-insns N   stop after about N instructions (default %" PRIu64 ")\n"
 		"      --htinst MODE   transformed (default): htinst/mtinst get transformed\n"
-		"                      instructions as the spec describes; zero: always 0, like some\n"
-		"                      hardware and QEMU before 9.2\n"
+		"                      instructions as the spec describes; zero: 0 for every explicit\n"
+		"                      access, like some hardware and QEMU before 9.2 (implicit\n"
+		"                      page-table accesses keep their pseudo-instructions)\n"
 		"  -s, --stats         print instructions, exits by reason with their host cost, and\n"
 		"                      traps by cause on stderr\n"
 		"  -h, --help          show this help\n",
