@@ -25,6 +25,7 @@ typedef struct run_opts {
 	bool stats;
 	uint64_t mem;
 	emu_ram_backend ram;
+	hv_pt_format gstage;
 	unsigned harts;
 	const char *trace;
 	bool virt_only_given; /* an option only the virt machine has */
@@ -32,37 +33,42 @@ typedef struct run_opts {
 
 static void run_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: trapscope run [OPTIONS] PROGRAM.elf\n"
-		"\n"
-		"Runs a static RISC-V ELF. On the virt machine (the default) it is a guest kernel in\n"
-		"VS-mode under trapscope's native hypervisor: it starts at the ELF entry with a0 = hart\n"
-		"id and a1 = 0, guest RAM is at GPA 0x80000000, a ns16550a UART at 0x10000000 and a\n"
-		"SiFive test finisher at 0x100000 are reached through MMIO exits, and SBI calls are\n"
-		"answered by the exit handler. On the bare machine it runs from M-mode with RAM at\n"
-		"0x80000000 (128 MiB), CLINT, UART, finisher and HTIF (tohost/fromhost).\n"
-		"\n"
-		"Exit status: 0 when the guest shuts down cleanly (SBI SRST/legacy shutdown, finisher\n"
-		"0x5555, tohost = 1), 1 on guest failure (finisher 0x3333, SRST with reason 'system\n"
-		"failure', a fault outside RAM and devices, deadlock, budget spent), 2 for bad input.\n"
-		"\n"
-		"options:\n"
-		"  -m, --machine NAME  virt (default) or bare\n"
-		"      --mem SIZE      virt guest RAM: bytes or with K, M, G (default 128M)\n"
-		"      --ram BACKEND   virt guest RAM backend: linear (default: one host block),\n"
-		"                      alloc (a frame per page up front), lazy (frames on first touch)\n"
-		"      --harts N       virt harts, 1 to %u (default 1); others start via SBI HSM\n"
-		"  -t, --trace FILE    virt: write every exit and guest trap as JSON (FILE.jsonl: JSON\n"
-		"                      Lines, flushed per event; '-': JSON Lines on stdout)\n"
-		"  -n, --max-insns N   stop after about N instructions (default %" PRIu64 ")\n"
-		"      --htinst MODE   transformed (default): htinst/mtinst get transformed\n"
-		"                      instructions as the spec describes; zero: 0 for every explicit\n"
-		"                      access, like some hardware and QEMU before 9.2 (implicit\n"
-		"                      page-table accesses keep their pseudo-instructions)\n"
-		"  -s, --stats         print instructions, exits by reason with their host cost, and\n"
-		"                      traps by cause on stderr\n"
-		"  -h, --help          show this help\n",
-		EMU_VIRT_MAX_HARTS, RUN_DEFAULT_MAX_INSNS);
+	fprintf(
+	    out,
+	    "usage: trapscope run [OPTIONS] PROGRAM.elf\n"
+	    "\n"
+	    "Runs a static RISC-V ELF. On the virt machine (the default) it is a guest kernel in\n"
+	    "VS-mode under trapscope's native hypervisor: it starts at the ELF entry with a0 = "
+	    "hart\n"
+	    "id and a1 = 0, guest RAM is at GPA 0x80000000, a ns16550a UART at 0x10000000 and a\n"
+	    "SiFive test finisher at 0x100000 are reached through MMIO exits, and SBI calls are\n"
+	    "answered by the exit handler. On the bare machine it runs from M-mode with RAM at\n"
+	    "0x80000000 (128 MiB), CLINT, UART, finisher and HTIF (tohost/fromhost).\n"
+	    "\n"
+	    "Exit status: 0 when the guest shuts down cleanly (SBI SRST/legacy shutdown, finisher\n"
+	    "0x5555, tohost = 1), 1 on guest failure (finisher 0x3333, SRST with reason 'system\n"
+	    "failure', a fault outside RAM and devices, deadlock, budget spent), 2 for bad input.\n"
+	    "\n"
+	    "options:\n"
+	    "  -m, --machine NAME  virt (default) or bare\n"
+	    "      --mem SIZE      virt guest RAM: bytes or with K, M, G (default 128M)\n"
+	    "      --ram BACKEND   virt guest RAM backend: linear (default: one host block),\n"
+	    "                      alloc (a frame per page up front), lazy (frames on first "
+	    "touch)\n"
+	    "      --gstage MODE   virt G-stage tables: sv39x4 (default, hgatp mode 8) or sv48x4\n"
+	    "      --harts N       virt harts, 1 to %u (default 1); others start via SBI HSM\n"
+	    "  -t, --trace FILE    virt: write every exit and guest trap as JSON (FILE.jsonl: "
+	    "JSON\n"
+	    "                      Lines, flushed per event; '-': JSON Lines on stdout)\n"
+	    "  -n, --max-insns N   stop after about N instructions (default %" PRIu64 ")\n"
+	    "      --htinst MODE   transformed (default): htinst/mtinst get transformed\n"
+	    "                      instructions as the spec describes; zero: 0 for every explicit\n"
+	    "                      access, like some hardware and QEMU before 9.2 (implicit\n"
+	    "                      page-table accesses keep their pseudo-instructions)\n"
+	    "  -s, --stats         print instructions, exits by reason with their host cost, and\n"
+	    "                      traps by cause on stderr\n"
+	    "  -h, --help          show this help\n",
+	    EMU_VIRT_MAX_HARTS, RUN_DEFAULT_MAX_INSNS);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -202,6 +208,7 @@ static bool parse_one_opt(int c, run_opts *o)
 	static const char *const machines[] = {"virt", "bare"};
 	static const char *const rams[] = {"linear", "alloc", "lazy"};
 	static const char *const htinsts[] = {"transformed", "zero"};
+	static const char *const gstages[] = {"sv39x4", "sv48x4"};
 	unsigned choice;
 	uint64_t n;
 	switch (c) {
@@ -216,6 +223,12 @@ static bool parse_one_opt(int c, run_opts *o)
 		if (!parse_choice("--ram", optarg, rams, 3, &choice))
 			return false;
 		o->ram = (emu_ram_backend)choice;
+		return true;
+	case 'G':
+		o->virt_only_given = true;
+		if (!parse_choice("--gstage", optarg, gstages, 2, &choice))
+			return false;
+		o->gstage = choice ? HV_PT_RV_SV48X4 : HV_PT_RV_SV39X4;
 		return true;
 	case 'N':
 		o->virt_only_given = true;
@@ -241,11 +254,17 @@ static bool parse_one_opt(int c, run_opts *o)
 static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 {
 	static const struct option longopts[] = {
-	    {"machine", required_argument, NULL, 'm'}, {"mem", required_argument, NULL, 'M'},
-	    {"ram", required_argument, NULL, 'R'},     {"harts", required_argument, NULL, 'N'},
-	    {"trace", required_argument, NULL, 't'},   {"max-insns", required_argument, NULL, 'n'},
-	    {"htinst", required_argument, NULL, 'H'},  {"stats", no_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
+	    {"machine", required_argument, NULL, 'm'},
+	    {"mem", required_argument, NULL, 'M'},
+	    {"ram", required_argument, NULL, 'R'},
+	    {"harts", required_argument, NULL, 'N'},
+	    {"gstage", required_argument, NULL, 'G'},
+	    {"trace", required_argument, NULL, 't'},
+	    {"max-insns", required_argument, NULL, 'n'},
+	    {"htinst", required_argument, NULL, 'H'},
+	    {"stats", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	*status = CLI_EXIT_USAGE;
@@ -264,7 +283,7 @@ static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 			return false;
 	}
 	if (o->machine == RUN_BARE && o->virt_only_given) {
-		cli_error("run: --mem, --ram, --harts and --trace need --machine virt");
+		cli_error("run: --mem, --ram, --gstage, --harts and --trace need --machine virt");
 		return false;
 	}
 	if (argc - optind != 1) {
@@ -378,6 +397,7 @@ static int run_virt(const run_opts *o, const char *program)
 	    .program = program,
 	    .mem_size = o->mem,
 	    .ram = o->ram,
+	    .gstage = o->gstage,
 	    .harts = o->harts,
 	    .htinst = o->htinst,
 	    .record_guest_traps = o->trace || o->stats,
@@ -424,6 +444,7 @@ int cli_run(int argc, char **argv)
 	    .htinst = RV_HTINST_TRANSFORMED,
 	    .mem = EMU_VIRT_MEM_DEFAULT,
 	    .ram = EMU_RAM_LINEAR,
+	    .gstage = HV_PT_RV_SV39X4,
 	    .harts = 1,
 	};
 	int status;

@@ -170,9 +170,8 @@ static bool hal_guest_read(void *ctx, unsigned vcpu, uint64_t gva, unsigned len,
 			   uint64_t *out, hv_fault *f)
 {
 	rv_hart *h = &hal_machine(ctx)->vcpu[vcpu].hart;
-	rv_xlate x = {.priv = (h->hstatus & HS_SPVP) ? RV_PRIV_S : RV_PRIV_U,
-		      .virt = true,
-		      .hlvx = fetch};
+	rv_xlate x = {
+	    .priv = (h->hstatus & HS_SPVP) ? RV_PRIV_S : RV_PRIV_U, .virt = true, .hlvx = fetch};
 	rv_fault rf;
 	if (rv_load_slow(h, gva, len, &x, out, &rf))
 		return true;
@@ -456,7 +455,8 @@ static void act_finisher(emu_virt *m)
 			 m->mmio.stop_code);
 		break;
 	case EMU_STOP_RESET:
-		stop_run(m, EMU_VIRT_SHUTDOWN, "test finisher: reset requested; trapscope stops here");
+		stop_run(m, EMU_VIRT_SHUTDOWN,
+			 "test finisher: reset requested; trapscope stops here");
 		break;
 	default: break;
 	}
@@ -486,8 +486,8 @@ static void act_mmio(emu_virt *m, emu_vcpu *v, hv_rv_vcpu *c)
 			action_add(m, "%s+0x%" PRIx64, d->name, off);
 		if (!ok) {
 			val = 0;
-			action_add(m, ": %u-byte %s not accepted, %s", width, write ? "write" : "read",
-				   write ? "dropped" : "read as 0");
+			action_add(m, ": %u-byte %s not accepted, %s", width,
+				   write ? "write" : "read", write ? "dropped" : "read as 0");
 		} else {
 			action_add(m, " %s 0x%" PRIx64, write ? "<-" : "->", val);
 			if (write && reg && strcmp(reg, "THR") == 0 && val >= 0x20 && val < 0x7f)
@@ -521,9 +521,9 @@ static void act_cpu_up(emu_virt *m, const hv_exit *e)
 static void act_send_ipi(emu_virt *m, unsigned from, const hv_exit *e)
 {
 	for (unsigned t = 0; t < m->cfg.harts; t++) {
-		bool hit = e->send_ipi.to_all ||
-			   (t >= e->send_ipi.target && t - e->send_ipi.target < 64 &&
-			    ((e->send_ipi.mask >> (t - e->send_ipi.target)) & 1));
+		bool hit =
+		    e->send_ipi.to_all || (t >= e->send_ipi.target && t - e->send_ipi.target < 64 &&
+					   ((e->send_ipi.mask >> (t - e->send_ipi.target)) & 1));
 		if (hit && !m->vcpu[t].stopped)
 			hal_set_virq(m, t, HVIP_VSSIP, true);
 	}
@@ -562,11 +562,13 @@ static void act_system(emu_virt *m, const hv_exit *e, const hv_rv_vcpu *c)
 {
 	bool srst = e->has_call && e->call.ext == UINT64_C(0x53525354);
 	if (e->kind == HV_EXIT_SYSTEM_RESET) {
-		stop_run(m, EMU_VIRT_SHUTDOWN, "the guest asked for a %s reboot; trapscope stops here",
+		stop_run(m, EMU_VIRT_SHUTDOWN,
+			 "the guest asked for a %s reboot; trapscope stops here",
 			 e->system_reset.warm ? "warm" : "cold");
 	} else if (srst && c->gpr[11] == 1) {
-		stop_run(m, EMU_VIRT_FAILED, "the guest shut down reporting a system failure "
-					     "(SBI SRST reason 1)");
+		stop_run(m, EMU_VIRT_FAILED,
+			 "the guest shut down reporting a system failure "
+			 "(SBI SRST reason 1)");
 	} else {
 		stop_run(m, EMU_VIRT_SHUTDOWN, "the guest powered off (%s)",
 			 srst ? "SBI SRST shutdown" : "SBI legacy shutdown");
@@ -605,7 +607,8 @@ static void act(emu_virt *m, unsigned id)
 	case HV_EXIT_SEND_IPI: act_send_ipi(m, id, e); break;
 	case HV_EXIT_EXTERNAL_INTERRUPT:
 		action_step(m);
-		action_add(m, "external interrupt %" PRIu64 ": no device on this machine raises one",
+		action_add(m,
+			   "external interrupt %" PRIu64 ": no device on this machine raises one",
 			   e->external_interrupt.vector);
 		break;
 	case HV_EXIT_SYSREG_READ:
@@ -841,7 +844,9 @@ static bool build(emu_virt *m, char *err, size_t errlen)
 	}
 	hal_init(m);
 	hv_rv_vm_init(&m->vm, &m->hal, m->cfg.harts);
-	hv_err e = hv_aspace_init(&m->vm.aspace, &m->hal, HV_PT_RV_SV39X4, 0, UINT64_C(1) << 41);
+	unsigned gpa_bits = m->cfg.gstage == HV_PT_RV_SV48X4 ? 50 : 41;
+	hv_err e =
+	    hv_aspace_init(&m->vm.aspace, &m->hal, m->cfg.gstage, 0, UINT64_C(1) << gpa_bits);
 	if (e != HV_OK) {
 		snprintf(err, errlen, "cannot create the guest address space: %s", hv_err_text(e));
 		return false;

@@ -22,12 +22,12 @@
 #include "emu/rv_hart.h"
 #include "hv/hv_rv.h"
 
-#define EMU_VIRT_RAM_GPA   UINT64_C(0x80000000)
-#define EMU_VIRT_UART_GPA  UINT64_C(0x10000000)
-#define EMU_VIRT_TEST_GPA  UINT64_C(0x100000)
-#define EMU_VIRT_HOST_BASE UINT64_C(0x80000000) /* host physical memory */
+#define EMU_VIRT_RAM_GPA     UINT64_C(0x80000000)
+#define EMU_VIRT_UART_GPA    UINT64_C(0x10000000)
+#define EMU_VIRT_TEST_GPA    UINT64_C(0x100000)
+#define EMU_VIRT_HOST_BASE   UINT64_C(0x80000000) /* host physical memory */
 #define EMU_VIRT_MEM_DEFAULT (UINT64_C(128) << 20)
-#define EMU_VIRT_MAX_HARTS ((unsigned)HV_RV_MAX_VCPUS)
+#define EMU_VIRT_MAX_HARTS   ((unsigned)HV_RV_MAX_VCPUS)
 
 typedef enum emu_ram_backend { EMU_RAM_LINEAR, EMU_RAM_ALLOC, EMU_RAM_LAZY } emu_ram_backend;
 
@@ -65,6 +65,7 @@ typedef struct emu_virt_config {
 	const char *program;
 	uint64_t mem_size;
 	emu_ram_backend ram;
+	hv_pt_format gstage; /* HV_PT_RV_SV39X4 (hgatp mode 8) or HV_PT_RV_SV48X4 (mode 9) */
 	unsigned harts;
 	rv_htinst_mode htinst;
 	bool record_guest_traps; /* report traps delegated to the guest too */
@@ -109,8 +110,8 @@ typedef struct emu_virt {
 	hv_rv_vm vm;
 	emu_vcpu vcpu[EMU_VIRT_MAX_HARTS];
 	emu_elf elf;
-	uint64_t now;  /* machine time */
-	uint64_t seq;  /* next event number */
+	uint64_t now; /* machine time */
+	uint64_t seq; /* next event number */
 	uint64_t exits, guest_traps;
 	emu_virt_status status;
 	char report[256]; /* why the run stopped, for status FAILED / SHUTDOWN */
