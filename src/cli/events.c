@@ -41,15 +41,6 @@ static void add_trap(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
 	trace_add_hex(l, "hstatus", ev->hstatus);
 }
 
-static const char *access_name(uint32_t access)
-{
-	if (access & HV_MAP_EXECUTE)
-		return "fetch";
-	if (access & HV_MAP_WRITE)
-		return "write";
-	return access & HV_MAP_READ ? "read" : "access";
-}
-
 static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 {
 	const hv_exit *e = &ev->exit;
@@ -78,7 +69,7 @@ static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 		break;
 	case HV_EXIT_NESTED_PAGE_FAULT:
 		trace_add_hex(l, "addr", e->nested_page_fault.addr);
-		trace_add_str(l, "access", access_name(e->nested_page_fault.access));
+		trace_add_str(l, "access", hv_access_name(e->nested_page_fault.access));
 		break;
 	case HV_EXIT_SEND_IPI:
 		trace_add_uint(l, "target", e->send_ipi.target);
@@ -111,10 +102,8 @@ static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 static void add_exit(const emu_event *ev, trace_event *out)
 {
 	static const char *const sources[] = {
-	    [HV_INSN_NONE] = NULL,
-	    [HV_INSN_HTINST] = "htinst",
-	    [HV_INSN_FETCHED] = "fetched",
-	    [HV_INSN_SYNDROME] = "syndrome",
+	    [HV_INSN_NONE] = NULL,	   [HV_INSN_HTINST] = "htinst",
+	    [HV_INSN_FETCHED] = "fetched", [HV_INSN_SYNDROME] = "syndrome",
 	    [HV_INSN_TVAL] = "stval",
 	};
 	const hv_exit *e = &ev->exit;

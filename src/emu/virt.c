@@ -530,15 +530,6 @@ static void act_send_ipi(emu_virt *m, unsigned from, const hv_exit *e)
 	(void)from;
 }
 
-static const char *access_name(uint32_t access)
-{
-	if (access & HV_MAP_EXECUTE)
-		return "fetch";
-	if (access & HV_MAP_WRITE)
-		return "write";
-	return access & HV_MAP_READ ? "read" : "access";
-}
-
 static void act_nested_fault(emu_virt *m, unsigned id, const hv_exit *e)
 {
 	uint64_t gpa = e->nested_page_fault.addr, hpa;
@@ -553,7 +544,7 @@ static void act_nested_fault(emu_virt *m, unsigned id, const hv_exit *e)
 	stop_run(m, EMU_VIRT_FAILED,
 		 "hart %u: nested page fault (%s) at GPA 0x%" PRIx64
 		 " outside RAM and devices; guest pc 0x%" PRIx64,
-		 id, access_name(e->nested_page_fault.access), gpa, m->vm.vcpu[id].sepc);
+		 id, hv_access_name(e->nested_page_fault.access), gpa, m->vm.vcpu[id].sepc);
 	action_step(m);
 	action_add(m, "no RAM or device at GPA 0x%" PRIx64 ": the VM stops", gpa);
 }

@@ -134,6 +134,10 @@ typedef struct hv_exit {
  * "unknown" for a value outside the enum. */
 const char *hv_exit_name(hv_exit_kind kind);
 
+/* "fetch", "write", "read" or "access": the kind of access in HV_MAP_* bits, as traces and
+ * reports spell it (nested page faults). */
+const char *hv_access_name(uint32_t access);
+
 /* A fault raised by a HAL guest-memory access, as the hardware would latch it. */
 typedef struct hv_fault {
 	uint64_t cause; /* scause / ESR_EL2.EC-style code of the access that faulted */

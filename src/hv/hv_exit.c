@@ -25,6 +25,15 @@ const char *hv_exit_name(hv_exit_kind kind)
 	return exit_names[kind];
 }
 
+const char *hv_access_name(uint32_t access)
+{
+	if (access & HV_MAP_EXECUTE)
+		return "fetch";
+	if (access & HV_MAP_WRITE)
+		return "write";
+	return access & HV_MAP_READ ? "read" : "access";
+}
+
 /* volatile keeps gcc from recognising the loops as memset / memcpy and calling them; words
  * (may_alias, so any object may be written through them) where alignment allows, since exit
  * records are zeroed on every exit and lazy pages on every first touch. */
