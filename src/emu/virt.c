@@ -144,12 +144,15 @@ static emu_virt *hal_machine(void *ctx)
 
 static uint64_t hal_alloc_frames(void *ctx, size_t count, size_t align_pages)
 {
-	return frames_alloc(&hal_machine(ctx)->frames, count, align_pages);
+	emu_virt *m = ctx;
+	return m->hold_effects ? 0 : frames_alloc(&m->frames, count, align_pages);
 }
 
 static void hal_free_frames(void *ctx, uint64_t hpa, size_t count)
 {
-	frames_free(&hal_machine(ctx)->frames, hpa, count);
+	emu_virt *m = ctx;
+	if (!m->hold_effects)
+		frames_free(&m->frames, hpa, count);
 }
 
 static void *hal_phys_to_virt(void *ctx, uint64_t hpa)
@@ -161,7 +164,7 @@ static void *hal_phys_to_virt(void *ctx, uint64_t hpa)
 static void hal_stage2_flush(void *ctx)
 {
 	emu_virt *m = ctx;
-	for (unsigned i = 0; i < m->cfg.harts; i++)
+	for (unsigned i = 0; i < m->cfg.harts && !m->hold_effects; i++)
 		rv_tlb_flush(&m->vcpu[i].hart);
 }
 
@@ -182,6 +185,8 @@ static bool hal_guest_read(void *ctx, unsigned vcpu, uint64_t gva, unsigned len,
 static void hal_set_timer(void *ctx, unsigned vcpu, uint64_t deadline)
 {
 	emu_virt *m = ctx;
+	if (m->hold_effects)
+		return;
 	m->vcpu[vcpu].hart.stimecmp = deadline;
 	action_step(m);
 	if (deadline == UINT64_MAX)
@@ -196,6 +201,8 @@ static void hal_set_virq(void *ctx, unsigned vcpu, unsigned irq, bool pending)
 	static const char *const names[] = {[2] = "VSSIP", [6] = "VSTIP", [10] = "VSEIP"};
 	rv_hart *h = &m->vcpu[vcpu].hart;
 	uint64_t bit = UINT64_C(1) << irq;
+	if (m->hold_effects)
+		return;
 	h->hvip = pending ? h->hvip | bit : h->hvip & ~bit;
 	action_step(m);
 	action_add(m, "hart %u hvip.%s <- %d", vcpu,
@@ -204,12 +211,16 @@ static void hal_set_virq(void *ctx, unsigned vcpu, unsigned irq, bool pending)
 
 static void hal_guest_tlb_flush(void *ctx, unsigned vcpu)
 {
-	rv_tlb_flush(&hal_machine(ctx)->vcpu[vcpu].hart);
+	emu_virt *m = ctx;
+	if (!m->hold_effects)
+		rv_tlb_flush(&m->vcpu[vcpu].hart);
 }
 
 static size_t hal_console_write(void *ctx, const uint8_t *buf, size_t len)
 {
 	emu_virt *m = ctx;
+	if (m->hold_effects)
+		return len;
 	size_t n = m->cfg.console ? fwrite(buf, 1, len, m->cfg.console) : len;
 	if (m->cfg.console)
 		fflush(m->cfg.console);
@@ -221,7 +232,7 @@ static size_t hal_console_write(void *ctx, const uint8_t *buf, size_t len)
 static size_t hal_console_read(void *ctx, uint8_t *buf, size_t len)
 {
 	emu_virt *m = ctx;
-	if (!m->cfg.console_in || len == 0)
+	if (!m->cfg.console_in || len == 0 || m->hold_effects)
 		return 0;
 	ssize_t n;
 	do
@@ -710,12 +721,41 @@ static bool try_wake(emu_virt *m, unsigned id)
 	return true;
 }
 
-/* Runs hart id until machine time end, a halt, a stop, or the end of the run. */
-static void run_slice(emu_virt *m, unsigned id, uint64_t end)
+static bool pc_is_stop(const emu_virt_stops *s, uint64_t pc)
+{
+	for (size_t i = 0; i < s->npcs; i++)
+		if (s->pcs[i] == pc)
+			return true;
+	return false;
+}
+
+/* Single steps with a pc check before each instruction: breakpoints cost nothing when there
+ * are none, and the fast loop carries no checks. */
+static emu_pause step_slice(emu_virt *m, unsigned id, uint64_t end, const emu_virt_stops *s)
+{
+	rv_hart *h = &m->vcpu[id].hart;
+	uint64_t t;
+	while ((t = rv_time(h)) < end) {
+		if (h->virt && pc_is_stop(s, h->pc))
+			return EMU_PAUSE_BREAKPOINT;
+		rv_stop why = rv_step(h);
+		hart_stopped(m, id, why);
+		if (why != RV_STOP_STEP)
+			return EMU_PAUSE_STOPPED; /* let run_slice look at what happened */
+	}
+	return EMU_PAUSE_STOPPED;
+}
+
+/* Runs hart id until machine time end, a halt, a stop, a pause, or the end of the run. */
+static emu_pause run_slice(emu_virt *m, unsigned id, uint64_t end, const emu_virt_stops *s)
 {
 	emu_vcpu *v = &m->vcpu[id];
 	rv_hart *h = &v->hart;
 	while (m->status == EMU_VIRT_RUNNING && !v->stopped && !v->halted) {
+		if (s->interrupt && *s->interrupt)
+			return EMU_PAUSE_INTERRUPT;
+		if (v->phase == EMU_PHASE_TRAP_ENTRY && s->exit)
+			return EMU_PAUSE_EXIT;
 		if (v->phase != EMU_PHASE_INSN) {
 			emu_virt_advance(m, id);
 			continue;
@@ -723,8 +763,17 @@ static void run_slice(emu_virt *m, unsigned id, uint64_t end)
 		uint64_t t = rv_time(h);
 		if (t >= end)
 			break;
-		hart_stopped(m, id, rv_run(h, end - t));
+		uint64_t traps = m->guest_traps;
+		if (s->npcs) {
+			if (step_slice(m, id, end, s) == EMU_PAUSE_BREAKPOINT)
+				return EMU_PAUSE_BREAKPOINT;
+		} else {
+			hart_stopped(m, id, rv_run(h, end - t));
+		}
+		if (s->guest_trap && m->guest_traps != traps)
+			return EMU_PAUSE_GUEST_TRAP;
 	}
+	return EMU_PAUSE_STOPPED;
 }
 
 /* Every hart waits: jump to the earliest timer deadline, or report the deadlock. */
@@ -752,33 +801,83 @@ static void skip_idle_time(emu_virt *m)
 		m->now = next;
 }
 
-emu_virt_status emu_virt_run(emu_virt *m, uint64_t max_insns)
+/* One hart's turn of the round; a pause leaves the turn with that hart. */
+static emu_pause take_turn(emu_virt *m, const emu_virt_stops *s)
+{
+	unsigned i = m->turn;
+	emu_vcpu *v = &m->vcpu[i];
+	if (v->stopped)
+		return EMU_PAUSE_STOPPED;
+	sync_time(m, &v->hart);
+	if (v->halted && !try_wake(m, i))
+		return EMU_PAUSE_STOPPED;
+	m->round_ran = true;
+	return run_slice(m, i, m->now + EMU_VIRT_QUANTUM, s);
+}
+
+static void end_round(emu_virt *m)
+{
+	if (m->round_ran)
+		m->now += EMU_VIRT_QUANTUM;
+	else
+		skip_idle_time(m);
+	m->turn = 0;
+	m->round_ran = false;
+}
+
+emu_pause emu_virt_run_until(emu_virt *m, uint64_t max_insns, const emu_virt_stops *stops,
+			     unsigned *hart)
 {
 	uint64_t start = emu_virt_icount(m);
 	while (m->status == EMU_VIRT_RUNNING) {
-		bool ran = false;
-		for (unsigned i = 0; i < m->cfg.harts && m->status == EMU_VIRT_RUNNING; i++) {
-			emu_vcpu *v = &m->vcpu[i];
-			if (v->stopped)
-				continue;
-			sync_time(m, &v->hart);
-			if (v->halted && !try_wake(m, i))
-				continue;
-			run_slice(m, i, m->now + EMU_VIRT_QUANTUM);
-			ran = true;
+		for (; m->turn < m->cfg.harts && m->status == EMU_VIRT_RUNNING; m->turn++) {
+			emu_pause p = take_turn(m, stops);
+			if (p != EMU_PAUSE_STOPPED) {
+				*hart = m->turn;
+				return p;
+			}
 		}
 		if (m->status != EMU_VIRT_RUNNING)
 			break;
-		if (ran)
-			m->now += EMU_VIRT_QUANTUM;
-		else
-			skip_idle_time(m);
+		end_round(m);
 		if (m->status == EMU_VIRT_RUNNING && emu_virt_icount(m) - start >= max_insns)
-			m->status = EMU_VIRT_BUDGET;
+			return EMU_PAUSE_BUDGET;
 	}
 	if (m->cfg.console)
 		fflush(m->cfg.console);
+	return EMU_PAUSE_STOPPED;
+}
+
+emu_virt_status emu_virt_run(emu_virt *m, uint64_t max_insns)
+{
+	static const emu_virt_stops none = {0};
+	unsigned hart;
+	if (emu_virt_run_until(m, max_insns, &none, &hart) == EMU_PAUSE_BUDGET)
+		m->status = EMU_VIRT_BUDGET;
+	if (m->cfg.console)
+		fflush(m->cfg.console);
 	return m->status;
+}
+
+void emu_virt_peek_exit(emu_virt *m, unsigned id, hv_exit *out)
+{
+	emu_vcpu *v = &m->vcpu[id];
+	hv_rv_vm *vm = malloc(sizeof *vm);
+	emu_vcpu *keep = malloc(sizeof *keep);
+	*out = (hv_exit){.kind = HV_EXIT_NOTHING};
+	if (vm && keep && v->phase == EMU_PHASE_TRAP_ENTRY) {
+		*vm = m->vm;
+		*keep = *v;
+		m->hold_effects = true;
+		phase_trap_entry(m, id);
+		hv_rv_handle_exit(&m->vm, &m->vm.vcpu[id], out);
+		m->hold_effects = false;
+		m->action_tail = NULL;
+		m->vm = *vm;
+		*v = *keep;
+	}
+	free(vm);
+	free(keep);
 }
 
 /* ---- building the machine ---------------------------------------------------------------- */
@@ -845,7 +944,11 @@ static bool build(emu_virt *m, char *err, size_t errlen)
 	if (!map_guest_ram(m, err, errlen))
 		return false;
 	emu_load_target t = {EMU_VIRT_RAM_GPA, m->cfg.mem_size, load_write, &m->vm.aspace};
-	if (!emu_elf_load_target(&t, m->cfg.program, EM_RISCV, &m->elf, err, errlen))
+	bool loaded = m->cfg.program_image
+			  ? emu_elf_load_target_mem(&t, m->cfg.program_image, m->cfg.program_size,
+						    EM_RISCV, &m->elf, err, errlen)
+			  : emu_elf_load_target(&t, m->cfg.program, EM_RISCV, &m->elf, err, errlen);
+	if (!loaded)
 		return false;
 	for (unsigned i = 0; i < m->cfg.harts; i++)
 		if (!hart_setup(m, i)) {

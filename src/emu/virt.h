@@ -22,6 +22,8 @@
 #include "emu/rv_hart.h"
 #include "hv/hv_rv.h"
 
+#include <signal.h>
+
 #define EMU_VIRT_RAM_GPA     UINT64_C(0x80000000)
 #define EMU_VIRT_UART_GPA    UINT64_C(0x10000000)
 #define EMU_VIRT_TEST_GPA    UINT64_C(0x100000)
@@ -62,7 +64,9 @@ typedef struct emu_event {
 typedef void emu_event_fn(void *ctx, const emu_event *ev);
 
 typedef struct emu_virt_config {
-	const char *program;
+	const char *program;	      /* the ELF's path, or its name when program_image is given */
+	const uint8_t *program_image; /* the ELF in memory (a built-in guest), or NULL */
+	size_t program_size;
 	uint64_t mem_size;
 	emu_ram_backend ram;
 	hv_pt_format gstage; /* HV_PT_RV_SV39X4 (hgatp mode 8) or HV_PT_RV_SV48X4 (mode 9) */
@@ -113,6 +117,9 @@ typedef struct emu_virt {
 	uint64_t now; /* machine time */
 	uint64_t seq; /* next event number */
 	uint64_t exits, guest_traps;
+	unsigned turn;	   /* the hart whose turn it is in the current round */
+	bool round_ran;	   /* some hart ran in the current round */
+	bool hold_effects; /* emu_virt_peek_exit: HAL calls change nothing */
 	emu_virt_status status;
 	char report[256]; /* why the run stopped, for status FAILED / SHUTDOWN */
 	/* The action line of the exit being handled: HAL calls and the machine append to it. */
@@ -129,6 +136,35 @@ emu_virt_status emu_virt_run(emu_virt *m, uint64_t max_insns);
 /* Debugger interface: executes one guest instruction on hart (phase INSN), or advances an exit
  * by one phase. Returns the phase the hart is in afterwards. */
 emu_phase emu_virt_advance(emu_virt *m, unsigned hart);
+
+/* Where emu_virt_run_until pauses, besides the end of the run. */
+typedef struct emu_virt_stops {
+	const uint64_t *pcs; /* guest pcs: pause before any hart in VS/VU-mode executes one */
+	size_t npcs;
+	bool exit;	 /* pause when an exit begins: phase TRAP_ENTRY, the trap latched */
+	bool guest_trap; /* pause after a trap taken by the guest itself (a guest_trap event) */
+	const volatile sig_atomic_t *interrupt; /* set from a signal handler: pause soon */
+} emu_virt_stops;
+
+typedef enum emu_pause {
+	EMU_PAUSE_STOPPED,    /* the machine stopped: status and report say why */
+	EMU_PAUSE_BUDGET,     /* max_insns retired */
+	EMU_PAUSE_BREAKPOINT, /* a hart's pc is one of stops->pcs, not yet executed */
+	EMU_PAUSE_EXIT,	      /* a hart is in phase TRAP_ENTRY */
+	EMU_PAUSE_GUEST_TRAP, /* a hart took a trap in the guest; its event was emitted */
+	EMU_PAUSE_INTERRUPT,  /* *stops->interrupt was set */
+} emu_pause;
+
+/* Runs the harts in the same turns as emu_virt_run until a stop in stops, the end of the run,
+ * or max_insns instructions; *hart names the hart that paused. Runs resume where they paused:
+ * the round and the turn carry on. The machine status stays RUNNING on a pause. */
+emu_pause emu_virt_run_until(emu_virt *m, uint64_t max_insns, const emu_virt_stops *stops,
+			     unsigned *hart);
+
+/* For a hart in phase TRAP_ENTRY: what the exit handler will decide, found by running it on a
+ * copy of the VM with the HAL's effects held back (no timer, interrupt, console or TLB change).
+ * The machine is left as it was. */
+void emu_virt_peek_exit(emu_virt *m, unsigned hart, hv_exit *out);
 
 /* Total retired instructions over all harts. */
 uint64_t emu_virt_icount(const emu_virt *m);
