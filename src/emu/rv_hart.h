@@ -164,6 +164,13 @@ typedef struct rv_hart {
 
 	/* ---- last trap taken (for --stats, traces, the REPL) ---- */
 	rv_trap last_trap;
+	/* The HS-mode trap CSRs as they were before the last trap into HS latched new values,
+	 * so the debugger can show what the hardware changed. */
+	struct rv_hs_before {
+		uint64_t mstatus, hstatus, sepc, scause, stval, htval, htinst, pc;
+		uint8_t priv;
+		bool virt;
+	} hs_before;
 	uint64_t trap_counts[64]; /* exceptions by cause code */
 	uint64_t irq_counts[16];
 
@@ -241,6 +248,64 @@ void rv_xlate_for_data(const rv_hart *h, rv_xlate *x);
  * access may use at full speed. Returns false with *f filled on a fault (tinst left 0). */
 bool rv_translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, uint64_t *pa,
 		  rv_fault *f);
+
+/* ---- the debugger's page-table walk ---- */
+
+/* One PTE read by a walk. Steps come in the order the hardware makes them: the G-stage steps
+ * that translate a VS-stage PTE's address (for_pte) come right before that PTE's step, those
+ * of its A/D write right after it; the G-stage walk of the final GPA comes last. */
+typedef struct rv_walk_step {
+	uint8_t stage; /* 1 = VS-stage (vsatp), 2 = G-stage (hgatp) */
+	int8_t level;  /* spec numbering, top level first (Sv39: 2, 1, 0) */
+	uint8_t acc;   /* RV_ACC_*: the access this walk checks; for_pte: LOAD reads the
+			* VS-stage PTE, STORE writes its A/D bits */
+	bool for_pte;  /* G-stage step translating a VS-stage PTE's address (implicit access) */
+	bool read_ok;  /* false: the PTE could not be read (see rv_walk.why) */
+	bool leaf;     /* a leaf that allows the access: the walk ends here */
+	bool sets_ad;  /* a leaf whose A/D the hardware would set (Svadu); the record does not */
+	uint64_t va;   /* what this walk translates: GVA for stage 1, GPA for stage 2 */
+	uint64_t table, pte_addr; /* GPA for stage 1, host physical for stage 2 */
+	uint64_t pte;
+} rv_walk_step;
+
+/* Why a walk failed: the innermost stage that stopped, for the fault in rv_walk.fault. */
+typedef enum rv_walk_why {
+	RV_WALK_OK,
+	RV_WALK_RANGE,	    /* GVA not sign-extended, or GPA bits beyond the G-stage mode set */
+	RV_WALK_INVALID,    /* V = 0 */
+	RV_WALK_RESERVED,   /* W without R, or bits 63:54 set (no Svnapot, Svpbmt) */
+	RV_WALK_TOO_DEEP,   /* a pointer at level 0 */
+	RV_WALK_MISALIGNED, /* a superpage leaf with low PPN bits set */
+	RV_WALK_PERMISSION, /* the leaf does not allow the access (R/W/X, U, SUM, MXR) */
+	RV_WALK_AD,	    /* A clear, or D clear for a store, and Svadu is off */
+	RV_WALK_NO_MEMORY,  /* the PTE's host physical address is not RAM: access fault */
+} rv_walk_why;
+
+/* Sv48 over Sv48x4: 4 VS-stage PTEs, each read through 4 G-stage levels, 4 more for the
+ * leaf's A/D write and 4 for the final GPA */
+#define RV_WALK_MAX_STEPS (4 * (1 + 4) + 4 + 4)
+
+typedef struct rv_walk {
+	bool ok;
+	uint64_t gpa; /* after the VS-stage (or the address given, when it was skipped) */
+	uint64_t hpa;
+	rv_fault fault; /* !ok: what the access raises; tinst is 0 or the pseudo-instruction
+			 * of an implicit VS-stage PTE access */
+	rv_walk_why why;
+	uint8_t why_stage; /* 1 or 2 */
+	bool why_for_pte;  /* the G-stage walk of a VS-stage PTE's address failed */
+	int why_step;	   /* the step whose PTE failed, or -1 (RV_WALK_RANGE) */
+	unsigned nsteps;
+	rv_walk_step step[RV_WALK_MAX_STEPS];
+} rv_walk;
+
+/* Translates addr as the guest at priv (RV_PRIV_S = VS, RV_PRIV_U = VU) with V=1 would for an
+ * access acc, using the hart's vsatp, hgatp, vsstatus, mstatus and envcfg; gpa_only skips the
+ * VS-stage (addr is a GPA). The same walker as the hart's, without side effects: no A/D
+ * updates (with Svadu the walk goes on as if they were made), no TLB fill. Returns rec->ok. */
+bool rv_walk_guest(rv_hart *h, uint64_t addr, bool gpa_only, unsigned acc, uint8_t priv,
+		   rv_walk *rec);
+
 /* Loads and stores of 1/2/4/8 bytes through translation (slow path; handles page-crossing
  * misaligned accesses and devices). Return false with *f filled on a fault. */
 bool rv_load_slow(rv_hart *h, uint64_t va, unsigned len, const rv_xlate *x, uint64_t *val,

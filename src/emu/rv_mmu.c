@@ -11,7 +11,6 @@ enum { PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D
 #define PTE_RESERVED (~((UINT64_C(1) << 54) - 1)) /* N, PBMT, reserved: no Svnapot/Svpbmt */
 #define PAGE_MASK    (~UINT64_C(0xfff))
 
-
 /* The pseudo-instructions htinst reports for implicit VS-stage page-table accesses. */
 #define TINST_PT_READ64	 UINT64_C(0x3000)
 #define TINST_PT_WRITE64 UINT64_C(0x3020)
@@ -154,8 +153,10 @@ typedef struct walk {
 	unsigned top_bits; /* index bits of the root level: 9, or 11 for the x4 G-stage */
 	bool gstage;	   /* leaves must have U=1 and are checked as U-mode accesses */
 	bool vs_stage;	   /* PTE addresses are guest-physical: each goes through the G-stage */
+	bool for_pte;	   /* a G-stage walk for a VS-stage PTE's address */
 	uint8_t priv;
 	bool sum, mxr, hlvx, adue;
+	rv_walk *rec; /* the debugger's record: NULL on the normal path; else no A/D writes */
 } walk;
 
 static bool walk_setup(walk *w, uint64_t atp)
@@ -193,18 +194,75 @@ static bool leaf_permits(const walk *w, uint64_t pte, unsigned acc)
 	}
 }
 
-static bool gstage_translate(rv_hart *h, uint64_t gpa, unsigned acc, bool hlvx, uint64_t *pa,
-			     rv_fault *f);
+/* The debugger's record of a walk: only rv_walk_guest's walks have one (w->rec), so these
+ * are cold, out of the hart's walk loop. */
+
+/* The PTE at addr, read (pte) or not (NULL), as the step after the G-stage walk of its
+ * address. */
+static __attribute__((cold)) void record_pte(const walk *w, int level, uint64_t va, uint64_t table,
+					     uint64_t addr, unsigned acc, const uint64_t *pte)
+{
+	rv_walk *r = w->rec;
+	if (r->nsteps == RV_WALK_MAX_STEPS)
+		return;
+	r->step[r->nsteps++] = (rv_walk_step){.stage = w->gstage ? 2 : 1,
+					      .level = (int8_t)level,
+					      .acc = (uint8_t)acc,
+					      .for_pte = w->for_pte,
+					      .read_ok = pte != NULL,
+					      .va = va,
+					      .table = table,
+					      .pte_addr = addr,
+					      .pte = pte ? *pte : 0};
+}
+
+/* The PTE recorded last is a leaf that allows the access. */
+static __attribute__((cold)) void record_leaf(const walk *w, bool sets_ad)
+{
+	rv_walk_step *s = &w->rec->step[w->rec->nsteps - 1];
+	s->leaf = true;
+	s->sets_ad = sets_ad;
+}
+
+/* The innermost failure is the one that explains the fault; outer walks only pass it on.
+ * at_pte: the PTE recorded last stopped the walk. */
+static __attribute__((cold)) void record_why(const walk *w, rv_walk_why why, bool at_pte)
+{
+	rv_walk *r = w->rec;
+	if (r->why != RV_WALK_OK)
+		return;
+	r->why = why;
+	r->why_stage = w->gstage ? 2 : 1;
+	r->why_for_pte = w->for_pte;
+	r->why_step = at_pte ? (int)r->nsteps - 1 : -1;
+}
+
+/* Why a PTE read at level stops the walk before the permission checks, or RV_WALK_OK. */
+static rv_walk_why pte_shape(uint64_t pte, int level)
+{
+	if (!(pte & PTE_V))
+		return RV_WALK_INVALID;
+	if ((!(pte & PTE_R) && (pte & PTE_W)) || (pte & PTE_RESERVED))
+		return RV_WALK_RESERVED;
+	if (!(pte & (PTE_R | PTE_X)))
+		return level ? RV_WALK_OK : RV_WALK_TOO_DEEP;
+	if (PTE_PPN(pte) & ((UINT64_C(1) << (9 * (unsigned)level)) - 1))
+		return RV_WALK_MISALIGNED;
+	return RV_WALK_OK;
+}
+
+static bool gstage_translate(rv_hart *h, uint64_t gpa, unsigned acc, const walk *vs, bool for_pte,
+			     uint64_t *pa, rv_fault *f);
 
 /* Reads or writes one PTE of w at table address addr (guest-physical for the VS-stage).
- * f->cause is set on failure. */
+ * f->cause is set on failure. A recorded walk translates a write but does not make it. */
 static bool pte_access(rv_hart *h, const walk *w, uint64_t addr, unsigned orig_acc, bool write,
 		       uint64_t *pte, rv_fault *f)
 {
 	uint64_t pa = addr;
 	if (w->vs_stage) {
 		rv_fault gf;
-		if (!gstage_translate(h, addr, write ? RV_ACC_STORE : RV_ACC_LOAD, false, &pa,
+		if (!gstage_translate(h, addr, write ? RV_ACC_STORE : RV_ACC_LOAD, w, true, &pa,
 				      &gf)) {
 			/* An implicit access's fault is reported as the original access type; the
 			 * pseudo-instruction tells the hypervisor it was a page-table access. */
@@ -223,14 +281,32 @@ static bool pte_access(rv_hart *h, const walk *w, uint64_t addr, unsigned orig_a
 		f->cause = access_fault_cause[orig_acc];
 		return false;
 	}
-	if (write) {
+	if (!write) {
+		memcpy(pte, host, 8);
+	} else if (!w->rec) {
 		memcpy(host, pte, 8);
 		if (is_code_page(h, pa))
 			rv_code_invalidate(h, pa);
-	} else {
-		memcpy(pte, host, 8);
 	}
 	return true;
+}
+
+/* A walk of w stops: the page fault of its stage (guest-page fault for the G-stage). */
+static bool walk_fault(const walk *w, unsigned acc, rv_walk_why why, bool at_pte, rv_fault *f)
+{
+	f->cause = w->gstage ? guest_fault_cause[acc] : page_fault_cause[acc];
+	if (w->rec)
+		record_why(w, why, at_pte);
+	return false;
+}
+
+/* A PTE access failed: f holds the access fault, or the implicit access's G-stage fault that
+ * the inner walk already recorded. */
+static bool walk_pte_failed(const walk *w)
+{
+	if (w->rec)
+		record_why(w, RV_WALK_NO_MEMORY, true);
+	return false;
 }
 
 /* Walks w for va. On failure f->cause is the page fault (or the G-stage / access fault of an
@@ -240,53 +316,60 @@ static bool walk_run(rv_hart *h, const walk *w, uint64_t va, unsigned acc, uint6
 {
 	unsigned bits = walk_va_bits(w);
 	uint64_t table = w->root;
-	unsigned stage_fault = w->gstage ? guest_fault_cause[acc] : page_fault_cause[acc];
 
 	if (w->gstage ? (va >> bits) != 0
-		      : (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits)) != va) {
-		f->cause = stage_fault;
-		return false;
-	}
-	for (int level = (int)w->levels - 1; level >= 0; level--) {
+		      : (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits)) != va)
+		return walk_fault(w, acc, RV_WALK_RANGE, false, f);
+	/* pte_shape stops a pointer at level 0, so the loop ends at a leaf or a fault */
+	for (int level = (int)w->levels - 1;; level--) {
 		unsigned shift = 12 + 9 * (unsigned)level;
 		unsigned idx_bits = level == (int)w->levels - 1 ? w->top_bits : 9;
 		uint64_t addr = table + ((va >> shift) & ((UINT64_C(1) << idx_bits) - 1)) * 8;
 		uint64_t pte;
-		if (!pte_access(h, w, addr, acc, false, &pte, f))
-			return false;
-		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte & PTE_RESERVED))
-			break;
+		if (!pte_access(h, w, addr, acc, false, &pte, f)) {
+			if (w->rec)
+				record_pte(w, level, va, table, addr, acc, NULL);
+			return walk_pte_failed(w);
+		}
+		if (w->rec)
+			record_pte(w, level, va, table, addr, acc, &pte);
+		rv_walk_why why = pte_shape(pte, level);
+		if (why != RV_WALK_OK)
+			return walk_fault(w, acc, why, true, f);
 		if (!(pte & (PTE_R | PTE_X))) {
 			table = PTE_PPN(pte) << 12;
 			continue;
 		}
-		uint64_t ppn = PTE_PPN(pte);
-		uint64_t low_ppn = (UINT64_C(1) << (9 * (unsigned)level)) - 1;
-		if (!leaf_permits(w, pte, acc) || (ppn & low_ppn))
-			break;
-		if (!(pte & PTE_A) || (acc == RV_ACC_STORE && !(pte & PTE_D))) {
-			if (!w->adue)
-				break;
+		if (!leaf_permits(w, pte, acc))
+			return walk_fault(w, acc, RV_WALK_PERMISSION, true, f);
+		bool set_ad = !(pte & PTE_A) || (acc == RV_ACC_STORE && !(pte & PTE_D));
+		if (set_ad && !w->adue)
+			return walk_fault(w, acc, RV_WALK_AD, true, f);
+		if (w->rec)
+			record_leaf(w, set_ad);
+		if (set_ad) {
 			pte |= PTE_A | (acc == RV_ACC_STORE ? PTE_D : 0);
 			if (!pte_access(h, w, addr, acc, true, &pte, f))
-				return false;
+				return walk_pte_failed(w);
 		}
-		*out = (ppn << 12) | (va & ((UINT64_C(1) << shift) - 1));
+		*out = (PTE_PPN(pte) << 12) | (va & ((UINT64_C(1) << shift) - 1));
 		return true;
 	}
-	f->cause = stage_fault;
-	return false;
 }
 
-static bool gstage_translate(rv_hart *h, uint64_t gpa, unsigned acc, bool hlvx, uint64_t *pa,
-			     rv_fault *f)
+/* The G-stage translation of gpa: the access's own (for_pte false) or an implicit access to a
+ * PTE of the VS-stage walk vs. */
+static bool gstage_translate(rv_hart *h, uint64_t gpa, unsigned acc, const walk *vs, bool for_pte,
+			     uint64_t *pa, rv_fault *f)
 {
 	walk w = {.top_bits = 11,
 		  .gstage = true,
+		  .for_pte = for_pte,
 		  .priv = RV_PRIV_U,
 		  .mxr = (h->mstatus & MS_MXR) != 0,
-		  .hlvx = hlvx,
-		  .adue = (h->menvcfg & ENVCFG_ADUE) != 0};
+		  .hlvx = vs->hlvx && !for_pte,
+		  .adue = (h->menvcfg & ENVCFG_ADUE) != 0,
+		  .rec = vs->rec};
 	f->tinst = 0;
 	f->tval2 = 0;
 	if (!walk_setup(&w, h->hgatp)) {
@@ -300,8 +383,9 @@ static bool gstage_translate(rv_hart *h, uint64_t gpa, unsigned acc, bool hlvx, 
 	return false;
 }
 
-bool rv_translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, uint64_t *pa,
-		  rv_fault *f)
+/* rv_translate, or with rec a recorded walk; stage1 false skips the VS-stage (va is a GPA). */
+static bool translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, bool stage1,
+		      rv_walk *rec, uint64_t *pa, rv_fault *f)
 {
 	f->tval = va;
 	f->tval2 = 0;
@@ -318,15 +402,35 @@ bool rv_translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, uint
 		  .hlvx = x->hlvx,
 		  .sum = data && ((x->virt ? h->vsstatus : h->mstatus) & MS_SUM),
 		  .mxr = data && (((x->virt ? h->vsstatus : 0) | h->mstatus) & MS_MXR),
-		  .adue = ((x->virt ? h->henvcfg : h->menvcfg) & ENVCFG_ADUE) != 0};
+		  .adue = ((x->virt ? h->henvcfg : h->menvcfg) & ENVCFG_ADUE) != 0,
+		  .rec = rec};
 	uint64_t gpa = va;
-	if (walk_setup(&w, x->virt ? h->vsatp : h->satp) && !walk_run(h, &w, va, acc, &gpa, f))
+	if (stage1 && walk_setup(&w, x->virt ? h->vsatp : h->satp) &&
+	    !walk_run(h, &w, va, acc, &gpa, f))
 		return false;
+	if (rec)
+		rec->gpa = gpa;
 	if (!x->virt) {
 		*pa = gpa;
 		return true;
 	}
-	return gstage_translate(h, gpa, acc, x->hlvx, pa, f);
+	return gstage_translate(h, gpa, acc, &w, false, pa, f);
+}
+
+bool rv_translate(rv_hart *h, uint64_t va, unsigned acc, const rv_xlate *x, uint64_t *pa,
+		  rv_fault *f)
+{
+	return translate(h, va, acc, x, true, NULL, pa, f);
+}
+
+bool rv_walk_guest(rv_hart *h, uint64_t addr, bool gpa_only, unsigned acc, uint8_t priv,
+		   rv_walk *rec)
+{
+	rv_xlate x = {priv, true, false};
+	memset(rec, 0, sizeof *rec);
+	rec->why_step = -1;
+	rec->ok = translate(h, addr, acc, &x, !gpa_only, rec, &rec->hpa, &rec->fault);
+	return rec->ok;
 }
 
 /* ---- slow loads, stores and fetches -----------------------------------------------------------

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #define MISA_RV64   (UINT64_C(2) << 62)
 #define MISA_EXT(c) (UINT64_C(1) << ((c) - 'A'))
 
@@ -42,6 +41,8 @@ static void enter_vs(rv_hart *h, const rv_trap *t)
 
 static void enter_hs(rv_hart *h, const rv_trap *t)
 {
+	h->hs_before = (struct rv_hs_before){h->mstatus, h->hstatus, h->sepc, h->scause, h->stval,
+					     h->htval,	 h->htinst,  h->pc,   h->priv,	 h->virt};
 	uint64_t hs = with_flag(h->hstatus, HS_SPV, h->virt);
 	if (h->virt)
 		hs = with_flag(hs, HS_SPVP, h->priv == RV_PRIV_S);

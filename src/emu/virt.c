@@ -734,8 +734,7 @@ static bool pc_is_stop(const emu_virt_stops *s, uint64_t pc)
 static emu_pause step_slice(emu_virt *m, unsigned id, uint64_t end, const emu_virt_stops *s)
 {
 	rv_hart *h = &m->vcpu[id].hart;
-	uint64_t t;
-	while ((t = rv_time(h)) < end) {
+	while (rv_time(h) < end) {
 		if (h->virt && pc_is_stop(s, h->pc))
 			return EMU_PAUSE_BREAKPOINT;
 		rv_stop why = rv_step(h);
