@@ -15,6 +15,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * On failure returns false and sets *why to a short reason. */
 bool cli_parse_u64(const char *text, uint64_t *value, const char **why);
 
+/* The register name closest to name within two edits, for "did you mean", among the names of
+ * architecture only (DEC_ARCH_NONE: both); NULL when none is that close. */
+const char *cli_closest_name(const char *name, dec_arch only);
+
 /* Text: an aligned tree of bit ranges, names, values and meanings. */
 void cli_render_reg_text(FILE *out, const dec_reg *reg, bool verbose);
 void cli_render_report_text(FILE *out, const dec_report *rep);
@@ -34,5 +38,6 @@ void cli_bad_option(const char *cmd, int c, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_trace(int argc, char **argv);
+int cli_debug(int argc, char **argv);
 
 #endif

@@ -85,12 +85,13 @@ static unsigned edit_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
-/* The closest known name within two edits, for "did you mean". */
-static const char *closest_name(const char *name)
+const char *cli_closest_name(const char *name, dec_arch only)
 {
 	const char *best = NULL;
 	unsigned best_d = 3;
 	for (dec_arch arch = DEC_ARCH_RISCV64; arch <= DEC_ARCH_AARCH64; arch++) {
+		if (only != DEC_ARCH_NONE && arch != only)
+			continue;
 		for (const dec_regdef *d = dec_regdefs(arch); d->name; d++) {
 			unsigned dist = edit_distance(name, d->name);
 			if (dist < best_d) {
@@ -129,7 +130,7 @@ static bool split_arg(const char *arg, explain_arg *out)
 
 static void report_unknown(const char *name)
 {
-	const char *guess = closest_name(name);
+	const char *guess = cli_closest_name(name, DEC_ARCH_NONE);
 	if (guess)
 		cli_error("explain: unknown register '%s' (did you mean '%s'?)", name, guess);
 	else

@@ -17,8 +17,9 @@ typedef struct cli_command {
 static const cli_command commands[] = {
     {"explain", cli_explain,
      "decode trap registers (scause, htinst, ESR, HPFAR, ...) and explain them"},
-    {"run", cli_run, "run a bare-metal RISC-V program on the emulated machine"},
+    {"run", cli_run, "run a RISC-V guest under the native hypervisor, or a bare-metal program"},
     {"trace", cli_trace, "read exit traces back: statistics, differences"},
+    {"debug", cli_debug, "step a guest through VM exits in a REPL (no command: the demo)"},
 };
 
 void cli_error(const char *fmt, ...)
@@ -51,9 +52,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		cli_error("no command given (see 'trapscope --help')");
-		return CLI_EXIT_USAGE;
+	if (argc < 2) { /* a new user sees something at once: the demo guest in the REPL */
+		char debug[] = "debug";
+		char *debug_argv[] = {debug, NULL};
+		return cli_debug(1, debug_argv);
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

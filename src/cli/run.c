@@ -3,6 +3,7 @@
 #include "emu/machine.h"
 #include "emu/virt.h"
 #include "events.h"
+#include "virt_opts.h"
 #include "trace/trace.h"
 
 #include <getopt.h>
@@ -21,12 +22,8 @@ typedef enum run_machine { RUN_VIRT, RUN_BARE } run_machine;
 typedef struct run_opts {
 	run_machine machine;
 	uint64_t max_insns;
-	rv_htinst_mode htinst;
+	cli_virt_opts virt;
 	bool stats;
-	uint64_t mem;
-	emu_ram_backend ram;
-	hv_pt_format gstage;
-	unsigned harts;
 	const char *trace;
 	bool virt_only_given; /* an option only the virt machine has */
 } run_opts;
@@ -162,20 +159,20 @@ static bool parse_size(const char *text, uint64_t *bytes, const char **why)
 	return true;
 }
 
-static bool parse_mem(const char *arg, run_opts *o)
+static bool parse_mem(const char *cmd, const char *arg, uint64_t *mem)
 {
 	const char *why = NULL;
-	if (!parse_size(arg, &o->mem, &why))
-		cli_error("run: --mem '%s': %s", arg, why);
-	else if (o->mem < RUN_MEM_MIN || o->mem > RUN_MEM_MAX || o->mem % 4096)
-		cli_error("run: --mem '%s': must be a multiple of 4 KiB from 1M to 8G", arg);
+	if (!parse_size(arg, mem, &why))
+		cli_error("%s: --mem '%s': %s", cmd, arg, why);
+	else if (*mem < RUN_MEM_MIN || *mem > RUN_MEM_MAX || *mem % 4096)
+		cli_error("%s: --mem '%s': must be a multiple of 4 KiB from 1M to 8G", cmd, arg);
 	else
 		return true;
 	return false;
 }
 
-static bool parse_choice(const char *opt, const char *arg, const char *const *names, unsigned n,
-			 unsigned *out)
+static bool parse_choice(const char *cmd, const char *opt, const char *arg,
+			 const char *const *names, unsigned n, unsigned *out)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (strcmp(arg, names[i]) == 0) {
@@ -186,66 +183,87 @@ static bool parse_choice(const char *opt, const char *arg, const char *const *na
 	for (unsigned i = 0; i < n; i++)
 		snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
 			 names[i]);
-	cli_error("run: %s '%s': expected %s", opt, arg, known);
+	cli_error("%s: %s '%s': expected %s", cmd, opt, arg, known);
 	return false;
 }
 
-static bool parse_number_opt(const char *opt, const char *arg, uint64_t min, uint64_t max,
-			     uint64_t *out)
+static bool parse_number_opt(const char *cmd, const char *opt, const char *arg, uint64_t min,
+			     uint64_t max, uint64_t *out)
 {
 	const char *why = NULL;
 	if (!cli_parse_u64(arg, out, &why))
-		cli_error("run: %s '%s': %s", opt, arg, why);
+		cli_error("%s: %s '%s': %s", cmd, opt, arg, why);
 	else if (*out < min || *out > max)
-		cli_error("run: %s '%s': must be from %" PRIu64 " to %" PRIu64, opt, arg, min, max);
+		cli_error("%s: %s '%s': must be from %" PRIu64 " to %" PRIu64, cmd, opt, arg, min,
+			  max);
 	else
 		return true;
 	return false;
 }
 
-static bool parse_one_opt(int c, run_opts *o)
+bool cli_virt_option(const char *cmd, int c, const char *arg, cli_virt_opts *o)
 {
-	static const char *const machines[] = {"virt", "bare"};
 	static const char *const rams[] = {"linear", "alloc", "lazy"};
 	static const char *const htinsts[] = {"transformed", "zero"};
 	static const char *const gstages[] = {"sv39x4", "sv48x4"};
 	unsigned choice;
 	uint64_t n;
 	switch (c) {
-	case 'm':
-		if (!parse_choice("--machine", optarg, machines, 2, &choice))
-			return false;
-		o->machine = (run_machine)choice;
-		return true;
-	case 'M': o->virt_only_given = true; return parse_mem(optarg, o);
+	case 'M': return parse_mem(cmd, arg, &o->mem);
 	case 'R':
-		o->virt_only_given = true;
-		if (!parse_choice("--ram", optarg, rams, 3, &choice))
+		if (!parse_choice(cmd, "--ram", arg, rams, 3, &choice))
 			return false;
 		o->ram = (emu_ram_backend)choice;
 		return true;
 	case 'G':
-		o->virt_only_given = true;
-		if (!parse_choice("--gstage", optarg, gstages, 2, &choice))
+		if (!parse_choice(cmd, "--gstage", arg, gstages, 2, &choice))
 			return false;
 		o->gstage = choice ? HV_PT_RV_SV48X4 : HV_PT_RV_SV39X4;
 		return true;
 	case 'N':
-		o->virt_only_given = true;
-		if (!parse_number_opt("--harts", optarg, 1, EMU_VIRT_MAX_HARTS, &n))
+		if (!parse_number_opt(cmd, "--harts", arg, 1, EMU_VIRT_MAX_HARTS, &n))
 			return false;
 		o->harts = (unsigned)n;
 		return true;
+	case 'H':
+		if (!parse_choice(cmd, "--htinst", arg, htinsts, 2, &choice))
+			return false;
+		o->htinst = (rv_htinst_mode)choice;
+		return true;
+	default: return false;
+	}
+}
+
+void cli_virt_config(const cli_virt_opts *o, emu_virt_config *cfg)
+{
+	cfg->mem_size = o->mem;
+	cfg->ram = o->ram;
+	cfg->gstage = o->gstage;
+	cfg->harts = o->harts;
+	cfg->htinst = o->htinst;
+}
+
+static bool parse_one_opt(int c, run_opts *o)
+{
+	static const char *const machines[] = {"virt", "bare"};
+	unsigned choice;
+	switch (c) {
+	case 'm':
+		if (!parse_choice("run", "--machine", optarg, machines, 2, &choice))
+			return false;
+		o->machine = (run_machine)choice;
+		return true;
+	case 'M':
+	case 'R':
+	case 'G':
+	case 'N': o->virt_only_given = true; return cli_virt_option("run", c, optarg, &o->virt);
+	case 'H': return cli_virt_option("run", c, optarg, &o->virt);
 	case 't':
 		o->virt_only_given = true;
 		o->trace = optarg;
 		return true;
-	case 'n': return parse_number_opt("--max-insns", optarg, 1, UINT64_MAX, &o->max_insns);
-	case 'H':
-		if (!parse_choice("--htinst", optarg, htinsts, 2, &choice))
-			return false;
-		o->htinst = (rv_htinst_mode)choice;
-		return true;
+	case 'n':
+		return parse_number_opt("run", "--max-insns", optarg, 1, UINT64_MAX, &o->max_insns);
 	case 's': o->stats = true; return true;
 	default: return false;
 	}
@@ -255,13 +273,9 @@ static bool parse_run_opts(int argc, char **argv, run_opts *o, int *status)
 {
 	static const struct option longopts[] = {
 	    {"machine", required_argument, NULL, 'm'},
-	    {"mem", required_argument, NULL, 'M'},
-	    {"ram", required_argument, NULL, 'R'},
-	    {"harts", required_argument, NULL, 'N'},
-	    {"gstage", required_argument, NULL, 'G'},
+	    CLI_VIRT_LONGOPTS,
 	    {"trace", required_argument, NULL, 't'},
 	    {"max-insns", required_argument, NULL, 'n'},
-	    {"htinst", required_argument, NULL, 'H'},
 	    {"stats", no_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -302,7 +316,7 @@ static int run_bare(const run_opts *opts, const char *program)
 		cli_error("run: out of memory");
 		return 1;
 	}
-	if (!emu_machine_bare(m, program, opts->htinst, err, sizeof err)) {
+	if (!emu_machine_bare(m, program, opts->virt.htinst, err, sizeof err)) {
 		cli_error("%s: %s", program, err);
 		free(m);
 		return CLI_EXIT_USAGE;
@@ -395,11 +409,6 @@ static int run_virt(const run_opts *o, const char *program)
 	const bool trace_on_stdout = o->trace && strcmp(o->trace, "-") == 0;
 	emu_virt_config cfg = {
 	    .program = program,
-	    .mem_size = o->mem,
-	    .ram = o->ram,
-	    .gstage = o->gstage,
-	    .harts = o->harts,
-	    .htinst = o->htinst,
 	    .record_guest_traps = o->trace || o->stats,
 	    .measure_cost = o->stats,
 	    .console = trace_on_stdout ? stderr : stdout,
@@ -407,6 +416,7 @@ static int run_virt(const run_opts *o, const char *program)
 	    .on_event = o->trace || o->stats ? run_on_event : NULL,
 	    .event_ctx = sink,
 	};
+	cli_virt_config(&o->virt, &cfg);
 	if (!sink || !m) {
 		cli_error("run: out of memory");
 	} else if (!emu_virt_create(m, &cfg, err, sizeof err)) {
@@ -441,11 +451,7 @@ int cli_run(int argc, char **argv)
 	run_opts opts = {
 	    .machine = RUN_VIRT,
 	    .max_insns = RUN_DEFAULT_MAX_INSNS,
-	    .htinst = RV_HTINST_TRANSFORMED,
-	    .mem = EMU_VIRT_MEM_DEFAULT,
-	    .ram = EMU_RAM_LINEAR,
-	    .gstage = HV_PT_RV_SV39X4,
-	    .harts = 1,
+	    .virt = CLI_VIRT_OPTS_DEFAULT,
 	};
 	int status;
 	if (!parse_run_opts(argc, argv, &opts, &status))

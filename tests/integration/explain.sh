@@ -6,8 +6,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || { echo "jq missing: SKIP"; exit 77; }
 
-# --- bad input: one line, exit 2, no stdout
-expect_usage_error
+# --- bad input: one line, exit 2, no stdout (no arguments at all opens the demo: debug.sh)
 expect_usage_error explain
 expect_usage_error frobnicate
 expect_usage_error explain scause
