@@ -264,29 +264,31 @@ static void hal_init(emu_virt *m)
  * the handler changed are written back, through the CSR file so that WARL rules and
  * translation-regime changes apply. */
 
+/* hart_field: the rv_hart field that holds the CSR as rv_csr_peek returns it, read directly on
+ * the exit path (a peek costs a switch over every CSR); VIEW for CSRs that are views of others
+ * (sstatus of mstatus, vsie of mie), which go through rv_csr_peek. */
+#define VIEW UINT16_MAX
+#define CSR(name, field, hart_field, restore)                                                      \
+	{                                                                                          \
+		RV_CSR_##name, offsetof(hv_rv_vcpu, field), hart_field, restore                    \
+	}
+#define PLAIN(name, field, restore) CSR(name, field, offsetof(rv_hart, field), restore)
+
 static const struct switched_csr {
 	uint16_t csr;
 	uint16_t offset;
+	uint16_t hart_field;
 	bool restore; /* false: latched by hardware, read-only to the world switch */
 } switched_csrs[] = {
-    {RV_CSR_SSTATUS, offsetof(hv_rv_vcpu, sstatus), true},
-    {RV_CSR_HSTATUS, offsetof(hv_rv_vcpu, hstatus), true},
-    {RV_CSR_SCOUNTEREN, offsetof(hv_rv_vcpu, scounteren), true},
-    {RV_CSR_SEPC, offsetof(hv_rv_vcpu, sepc), true},
-    {RV_CSR_HTIMEDELTA, offsetof(hv_rv_vcpu, htimedelta), true},
-    {RV_CSR_VSSTATUS, offsetof(hv_rv_vcpu, vsstatus), true},
-    {RV_CSR_VSIE, offsetof(hv_rv_vcpu, vsie), true},
-    {RV_CSR_VSTVEC, offsetof(hv_rv_vcpu, vstvec), true},
-    {RV_CSR_VSSCRATCH, offsetof(hv_rv_vcpu, vsscratch), true},
-    {RV_CSR_VSEPC, offsetof(hv_rv_vcpu, vsepc), true},
-    {RV_CSR_VSCAUSE, offsetof(hv_rv_vcpu, vscause), true},
-    {RV_CSR_VSTVAL, offsetof(hv_rv_vcpu, vstval), true},
-    {RV_CSR_VSATP, offsetof(hv_rv_vcpu, vsatp), true},
-    {RV_CSR_VSTIMECMP, offsetof(hv_rv_vcpu, vstimecmp), true},
-    {RV_CSR_SCAUSE, offsetof(hv_rv_vcpu, scause), false},
-    {RV_CSR_STVAL, offsetof(hv_rv_vcpu, stval), false},
-    {RV_CSR_HTVAL, offsetof(hv_rv_vcpu, htval), false},
-    {RV_CSR_HTINST, offsetof(hv_rv_vcpu, htinst), false},
+    CSR(SSTATUS, sstatus, VIEW, true),	 PLAIN(HSTATUS, hstatus, true),
+    PLAIN(SCOUNTEREN, scounteren, true), PLAIN(SEPC, sepc, true),
+    PLAIN(HTIMEDELTA, htimedelta, true), PLAIN(VSSTATUS, vsstatus, true),
+    CSR(VSIE, vsie, VIEW, true),	 PLAIN(VSTVEC, vstvec, true),
+    PLAIN(VSSCRATCH, vsscratch, true),	 PLAIN(VSEPC, vsepc, true),
+    PLAIN(VSCAUSE, vscause, true),	 PLAIN(VSTVAL, vstval, true),
+    PLAIN(VSATP, vsatp, true),		 PLAIN(VSTIMECMP, vstimecmp, true),
+    PLAIN(SCAUSE, scause, false),	 PLAIN(STVAL, stval, false),
+    PLAIN(HTVAL, htval, false),		 PLAIN(HTINST, htinst, false),
 };
 
 static uint64_t *csr_slot(hv_rv_vcpu *c, const struct switched_csr *s)
@@ -300,8 +302,13 @@ static void switch_save(emu_virt *m, unsigned id)
 	hv_rv_vcpu *c = &m->vm.vcpu[id];
 	c->gpr[0] = 0;
 	memcpy(&c->gpr[1], &h->x[1], 31 * sizeof(uint64_t));
-	for (size_t i = 0; i < sizeof switched_csrs / sizeof *switched_csrs; i++)
-		rv_csr_peek(h, switched_csrs[i].csr, csr_slot(c, &switched_csrs[i]));
+	for (size_t i = 0; i < sizeof switched_csrs / sizeof *switched_csrs; i++) {
+		const struct switched_csr *s = &switched_csrs[i];
+		if (s->hart_field == VIEW)
+			rv_csr_peek(h, s->csr, csr_slot(c, s));
+		else
+			memcpy(csr_slot(c, s), (const char *)h + s->hart_field, sizeof(uint64_t));
+	}
 	m->vcpu[id].saved = *c;
 }
 
