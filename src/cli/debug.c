@@ -73,8 +73,7 @@ emu_vcpu *cli_dbg_vcpu(cli_dbg *s)
 	return &s->m->vcpu[s->hart];
 }
 
-/* ---- addresses and symbols --------------------------------------------------------------------
- */
+/* ---- addresses and symbols ----------------------------------------------------------------- */
 
 /* x0..x31 by ABI name (and xN, fp) or pc, on the current hart. */
 static bool register_value(cli_dbg *s, const char *name, uint64_t *value)
@@ -174,14 +173,17 @@ const char *cli_dbg_split_space(const char *text, cli_dbg_space *space)
 	return text;
 }
 
-/* ---- where the current hart stands ------------------------------------------------------------
- */
+/* ---- where the current hart stands --------------------------------------------------------- */
 
-static const char *const phase_names[] = {
-    [EMU_PHASE_INSN] = "instruction",	  [EMU_PHASE_TRAP_ENTRY] = "trap entry",
-    [EMU_PHASE_HANDLER] = "exit handler", [EMU_PHASE_ACTION] = "machine action",
-    [EMU_PHASE_RESUME] = "resume",
-};
+const char *cli_dbg_phase_name(emu_phase phase)
+{
+	static const char *const names[] = {
+	    [EMU_PHASE_INSN] = "instruction",	  [EMU_PHASE_TRAP_ENTRY] = "trap entry",
+	    [EMU_PHASE_HANDLER] = "exit handler", [EMU_PHASE_ACTION] = "machine action",
+	    [EMU_PHASE_RESUME] = "resume",
+	};
+	return (unsigned)phase < sizeof names / sizeof *names ? names[phase] : "?";
+}
 
 const char *cli_dbg_mode_name(const rv_hart *h)
 {
@@ -200,7 +202,7 @@ void cli_dbg_print_where(cli_dbg *s)
 	}
 	if (v->phase != EMU_PHASE_INSN) {
 		fprintf(s->out, "hart %u is inside an exit, before phase %u of 5 (%s); guest pc ",
-			s->hart, (unsigned)v->phase + 1, phase_names[v->phase]);
+			s->hart, (unsigned)v->phase + 1, cli_dbg_phase_name(v->phase));
 		cli_dbg_print_addr(s, v->ev.trap.epc);
 		fprintf(s->out, "\n");
 		return;
@@ -250,8 +252,7 @@ size_t cli_dbg_last_exits(const cli_dbg *s, const emu_event **out, size_t n)
 	return found;
 }
 
-/* ---- the command table ------------------------------------------------------------------------
- */
+/* ---- the command table --------------------------------------------------------------------- */
 
 typedef struct dbg_command {
 	const char *name, *alias, *args;
@@ -435,8 +436,7 @@ bool cli_dbg_run_line(cli_dbg *s, const char *text)
 	return ok;
 }
 
-/* ---- Ctrl-C -----------------------------------------------------------------------------------
- */
+/* ---- Ctrl-C -------------------------------------------------------------------------------- */
 
 static cli_dbg *active;
 
@@ -471,8 +471,7 @@ static void install_sigint(void)
 	sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: a blocking read returns */
 }
 
-/* ---- completion -------------------------------------------------------------------------------
- */
+/* ---- completion ---------------------------------------------------------------------------- */
 
 typedef enum complete_kind {
 	COMPLETE_COMMANDS,
@@ -581,8 +580,7 @@ static char **complete(const char *text, int start, int end)
 	gather(first, strspn(rl_line_buffer, " \t") >= (size_t)start);
 	return rl_completion_matches(text, complete_next);
 }
-/* ---- the read loop ----------------------------------------------------------------------------
- */
+/* ---- the read loop ------------------------------------------------------------------------- */
 
 static char *history_path(void)
 {
@@ -676,8 +674,7 @@ static bool run_file(cli_dbg *s, const char *path)
 	return ok;
 }
 
-/* ---- the session ------------------------------------------------------------------------------
- */
+/* ---- the session --------------------------------------------------------------------------- */
 
 typedef struct debug_opts {
 	cli_virt_opts virt;

@@ -125,6 +125,8 @@ cli_dbg_cmd_fn cli_dbg_pt;
 /* Runs one command line ('#' starts a comment); false when it failed or was not understood
  * (then exactly one line went to s->err). */
 bool cli_dbg_run_line(cli_dbg *s, const char *line);
+/* "instruction", "trap entry", "exit handler", "machine action", "resume" */
+const char *cli_dbg_phase_name(emu_phase phase);
 /* "VS-mode", "HS-mode", "VU-mode", "M-mode", ... */
 const char *cli_dbg_mode_name(const rv_hart *h);
 /* Where the current hart stands, one line: "hart 0 at 0x80200010 <main+0x1c>: sw a1,0(a0)",

@@ -9,8 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* ---- breakpoints ------------------------------------------------------------------------------
- */
+/* ---- breakpoints --------------------------------------------------------------------------- */
 
 /* Exit reasons break-exit and run-to-exit take besides the hv exit kinds. */
 static bool reason_known(const char *name)
@@ -151,8 +150,7 @@ bool cli_dbg_info_breakpoints(cli_dbg *s, int argc, char **argv)
 	return true;
 }
 
-/* ---- running ----------------------------------------------------------------------------------
- */
+/* ---- running ------------------------------------------------------------------------------- */
 
 typedef struct run_request {
 	bool any_exit;	    /* stop at the next exit (of reason, when set) */
@@ -396,8 +394,7 @@ bool cli_dbg_next_trap(cli_dbg *s, int argc, char **argv)
 	return true;
 }
 
-/* ---- stepi ------------------------------------------------------------------------------------
- */
+/* ---- stepi --------------------------------------------------------------------------------- */
 
 /* Finishes the exit the current hart is in (phases up to resume), quietly. */
 static void finish_exit(cli_dbg *s)
@@ -414,13 +411,12 @@ static void finish_exit(cli_dbg *s)
 static bool can_step(cli_dbg *s, const char *cmd)
 {
 	const emu_vcpu *v = cli_dbg_vcpu(s);
-	bool in_exit = v->phase != EMU_PHASE_INSN && strcmp(cmd, "step-exit") == 0;
 	if (!machine_running(s, cmd))
 		return false;
 	if (v->stopped)
 		return cli_dbg_error(s, "%s: hart %u is stopped; 'hart N' selects another", cmd,
 				     s->hart);
-	if (v->halted && !in_exit)
+	if (v->halted)
 		return cli_dbg_error(s,
 				     "%s: hart %u waits for an interrupt (WFI); 'continue' "
 				     "runs the machine until one arrives",
@@ -463,8 +459,7 @@ bool cli_dbg_stepi(cli_dbg *s, int argc, char **argv)
 	return true;
 }
 
-/* ---- step-exit: the five phases ---------------------------------------------------------------
- */
+/* ---- step-exit: the five phases ------------------------------------------------------------ */
 
 static void phase_title(cli_dbg *s, unsigned n, const char *title)
 {
@@ -701,6 +696,11 @@ static void phase_action(cli_dbg *s)
 	show_block_changes(s, &before, c);
 	if (s->m->status != EMU_VIRT_RUNNING)
 		print_stopped(s);
+	else if (v->halted)
+		note(s, "the vCPU waits for an interrupt: phase 5 (resume) comes when one arrives "
+			"('continue')");
+	else if (v->stopped)
+		note(s, "the vCPU stopped: there is no phase 5 until a HART_START restarts it");
 }
 
 /* Phase 5: the world switch restores the block and sret enters the guest. */

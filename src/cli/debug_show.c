@@ -94,16 +94,6 @@ static uint64_t guest_pc(const rv_hart *h)
 	return h->virt ? h->pc : h->sepc;
 }
 
-static const char *phase_name(emu_phase phase)
-{
-	static const char *const names[] = {
-	    [EMU_PHASE_INSN] = "INSN",	     [EMU_PHASE_TRAP_ENTRY] = "TRAP_ENTRY",
-	    [EMU_PHASE_HANDLER] = "HANDLER", [EMU_PHASE_ACTION] = "ACTION",
-	    [EMU_PHASE_RESUME] = "RESUME",
-	};
-	return phase < ARRAY_SIZE(names) ? names[phase] : "?";
-}
-
 /* ---- guest memory ------------------------------------------------------------------------- */
 
 static void gpa_why(cli_dbg *s, uint64_t gpa, char *why, size_t whylen)
@@ -399,10 +389,12 @@ bool cli_dbg_regs(cli_dbg *s, int argc, char **argv)
 
 	fputs("pc   ", s->out);
 	cli_dbg_print_addr(s, h->pc);
+	if (!h->virt && v->phase != EMU_PHASE_INSN) /* HS-mode: nothing runs at stvec here */
+		fputs(" (stvec: the native exit handler runs instead)", s->out);
 	fprintf(s->out, "\nmode %s", cli_dbg_mode_name(h));
 	if (!h->virt && v->phase != EMU_PHASE_INSN) {
-		fprintf(s->out, " (in an exit, phase %s; the guest trapped at ",
-			phase_name(v->phase));
+		fprintf(s->out, " (in an exit, next phase: %s; the guest trapped at ",
+			cli_dbg_phase_name(v->phase));
 		cli_dbg_print_addr(s, h->sepc);
 		fputc(')', s->out);
 	}
@@ -606,7 +598,7 @@ static void print_frame_status(cli_dbg *s, const emu_vcpu *v)
 	styled(s, CLI_DBG_HEAD, "vCPU %u register block", s->hart);
 	if (frame_is_live(v->phase)) {
 		fprintf(s->out, ": live (phase %s), saved by the world switch at trap entry\n",
-			phase_name(v->phase));
+			cli_dbg_phase_name(v->phase));
 		if (s->color)
 			styled(s, CLI_DBG_CHANGED,
 			       "  highlighted: changed by the exit handler since\n");
@@ -1086,10 +1078,10 @@ static void list_harts(cli_dbg *s)
 		fprintf(s->out, "%c hart %u  %-12s  phase ", i == s->hart ? '*' : ' ', i,
 			hart_state(v));
 		if (v->stopped) {
-			fprintf(s->out, "%s\n", phase_name(v->phase));
+			fprintf(s->out, "%s\n", cli_dbg_phase_name(v->phase));
 			continue;
 		}
-		fprintf(s->out, "%-10s  pc ", phase_name(v->phase));
+		fprintf(s->out, "%-14s  pc ", cli_dbg_phase_name(v->phase));
 		cli_dbg_print_addr(s, guest_pc(&v->hart));
 		fputc('\n', s->out);
 	}
