@@ -414,10 +414,11 @@ bool cli_dbg_run_line(cli_dbg *s, const char *text)
 	char line[1024];
 	char *argv[DBG_MAX_ARGS + 1];
 	int argc;
-	if (strlen(text) >= sizeof line)
-		return cli_dbg_error(s, "line too long (%zu characters; at most %zu)", strlen(text),
+	size_t len = strlen(text);
+	if (len >= sizeof line)
+		return cli_dbg_error(s, "line too long (%zu characters; at most %zu)", len,
 				     sizeof line - 1);
-	strcpy(line, text);
+	memcpy(line, text, len + 1);
 	char *hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';

@@ -30,7 +30,8 @@ typedef struct cli_virt_opts {
 bool cli_virt_option(const char *cmd, int c, const char *arg, cli_virt_opts *o);
 void cli_virt_config(const cli_virt_opts *o, emu_virt_config *cfg);
 
-/* The options' help lines, as run and debug print them. */
+/* The options' help lines, as debug prints them. */
+_Static_assert(EMU_VIRT_MAX_HARTS == 8, "CLI_VIRT_OPTS_HELP names the number of harts");
 #define CLI_VIRT_OPTS_HELP                                                                         \
 	"      --mem SIZE      guest RAM: bytes or with K, M, G (default 128M)\n"                  \
 	"      --ram BACKEND   guest RAM backend: linear (default: one host block),\n"             \

@@ -189,6 +189,39 @@ if "$TRAPSCOPE" trace diff "$work/saved.json" "$work/saved.jsonl" >/dev/null 2>&
 	fail "saved .json and .jsonl traces differ"
 fi
 
+# The debugger must not change what the guest does: with an exit breakpoint that never
+# matches (every exit's reason is peeked on a copy) and a pc breakpoint never reached (every
+# instruction single-stepped), the saved trace equals the trace of a plain run.
+cat >"$work/peek.cmds" <<EOF
+break-exit cause=99
+break-exit system_reset
+break 0x1
+continue
+trace save $work/peek.json
+EOF
+session peek
+status_is peek 0
+"$TRAPSCOPE" run --trace "$work/run.json" "$DEMO_GUEST" >/dev/null 2>&1
+if "$TRAPSCOPE" trace diff "$work/run.json" "$work/peek.json" >"$work/peek.diff" 2>&1; then ok; else
+	fail "debugging changed the run: $(head -n 20 "$work/peek.diff")"
+fi
+# The same on four harts (HSM start/stop, IPIs, WFI): peeking a HART_START must not start
+# the hart twice.
+if [ -n "${RISCV_GCC:-}" ]; then
+	vs="$top_srcdir/tests/guests/rv/vs"
+	"$RISCV_GCC" -march=rv64imac_zicsr_zifencei -mabi=lp64 -mno-riscv-attribute \
+		-Wa,-march=rv64imac_zicsr_zifencei_h -O2 -fno-pic -mcmodel=medany -ffreestanding \
+		-fno-stack-protector -I"$vs" -nostdlib -nostartfiles -static -no-pie \
+		-Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$vs/link.ld" \
+		-o "$work/smp.elf" "$vs/crt.S" "$vs/vslib.c" "$vs/smp.c"
+	sed "s|trace save .*|trace save $work/smp-peek.json|" "$work/peek.cmds" >"$work/smp.cmds"
+	session smp --harts 4 "$work/smp.elf"
+	status_is smp 0
+	"$TRAPSCOPE" run --harts 4 --trace "$work/smp-run.json" "$work/smp.elf" >/dev/null 2>&1
+	if "$TRAPSCOPE" trace diff "$work/smp-run.json" "$work/smp-peek.json" >"$work/smp.diff" 2>&1
+	then ok; else fail "debugging changed the 4-hart run: $(head -n 20 "$work/smp.diff")"; fi
+fi
+
 # ---- 6. bad commands and arguments keep the session alive -----------------------------------
 cat >"$work/bad.cmds" <<'EOF'
 bogus
