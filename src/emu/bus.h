@@ -89,6 +89,7 @@ bool emu_phys_write(emu_bus *bus, uint64_t addr, unsigned len, uint64_t val);
 
 /* Devices of the bare machine. NULL when the range is taken or the device table is full. */
 emu_device *emu_add_uart16550(emu_bus *bus, uint64_t base);
+emu_device *emu_add_pl011(emu_bus *bus, uint64_t base);
 emu_device *emu_add_clint(emu_bus *bus, uint64_t base);
 emu_device *emu_add_test_finisher(emu_bus *bus, uint64_t base);
 /* HTIF: the run loop calls this after a store hits tohost; it acts and clears tohost. */

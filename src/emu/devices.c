@@ -1,4 +1,4 @@
-/* Devices of the bare machine: ns16550a UART, SiFive CLINT, SiFive test finisher and HTIF. */
+/* Devices: ns16550a UART, Arm PL011 UART, SiFive CLINT, SiFive test finisher and HTIF. */
 #include "emu/bus.h"
 
 #include <stdlib.h>
@@ -145,6 +145,138 @@ emu_device *emu_add_uart16550(emu_bus *bus, uint64_t base)
 	    .size = UART_SIZE,
 	    .read = uart_read,
 	    .write = uart_write,
+	    .state = u,
+	    .release = release_state,
+	};
+	emu_device *added = emu_bus_add(bus, &dev);
+	if (!added)
+		free(u);
+	return added;
+}
+
+/* ---- Arm PL011 UART (the AArch64 virt machine's console) ----------------------------------
+ * The registers of the PL011 TRM (DDI 0183), 32 bits wide at word offsets; byte, halfword and
+ * word accesses are accepted at aligned offsets, as the bus allows. Output is immediate and
+ * does not wait for UARTEN/TXE (QEMU prints either way, and early boot code often skips the
+ * setup); input never arrives (FR.RXFE stays set, DR reads 0) and no interrupt is raised: the
+ * machine has no interrupt controller yet. The ID registers read as QEMU's PL011 (r1p5).
+ */
+#define PL011_SIZE 0x1000
+
+enum pl011_reg {
+	PL011_DR = 0x000,
+	PL011_RSR = 0x004,
+	PL011_FR = 0x018,
+	PL011_ILPR = 0x020,
+	PL011_IBRD = 0x024,
+	PL011_FBRD = 0x028,
+	PL011_LCR_H = 0x02c,
+	PL011_CR = 0x030,
+	PL011_IFLS = 0x034,
+	PL011_IMSC = 0x038,
+	PL011_RIS = 0x03c,
+	PL011_MIS = 0x040,
+	PL011_ICR = 0x044,
+	PL011_DMACR = 0x048,
+	PL011_ID = 0xfe0, /* PeriphID0-3, then PCellID0-3 */
+};
+
+#define PL011_FR_RXFE 0x10
+#define PL011_FR_TXFE 0x80
+
+/* The read/write registers: offset, reset value, writable bits. */
+static const struct pl011_reg_def {
+	uint16_t off;
+	const char *name;
+	uint16_t reset;
+	uint16_t writable;
+} pl011_regs[] = {
+    {PL011_ILPR, "ILPR", 0x00, 0xff},  {PL011_IBRD, "IBRD", 0x00, 0xffff},
+    {PL011_FBRD, "FBRD", 0x00, 0x3f},  {PL011_LCR_H, "LCR_H", 0x00, 0xff},
+    {PL011_CR, "CR", 0x300, 0xff87},   {PL011_IFLS, "IFLS", 0x12, 0x3f},
+    {PL011_IMSC, "IMSC", 0x00, 0x7ff}, {PL011_DMACR, "DMACR", 0x00, 0x07},
+};
+
+#define PL011_NREGS (sizeof pl011_regs / sizeof *pl011_regs)
+
+static const uint8_t pl011_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+
+struct pl011 {
+	uint16_t reg[PL011_NREGS];
+};
+
+static int pl011_index(uint64_t off)
+{
+	for (unsigned i = 0; i < PL011_NREGS; i++)
+		if (pl011_regs[i].off == off)
+			return (int)i;
+	return -1;
+}
+
+static bool pl011_read(emu_device *dev, uint64_t off, unsigned len, uint64_t *val)
+{
+	const struct pl011 *u = dev->state;
+	int i = pl011_index(off & ~UINT64_C(3));
+	if (len > 4 || off % len)
+		return false;
+	if (i >= 0)
+		*val = u->reg[i];
+	else if ((off & ~UINT64_C(3)) == PL011_FR)
+		*val = PL011_FR_TXFE | PL011_FR_RXFE;
+	else if (off >= PL011_ID && off < PL011_ID + 32 && off % 4 == 0)
+		*val = pl011_id[(off - PL011_ID) / 4];
+	else
+		*val = 0; /* DR (no input), RSR, RIS, MIS, reserved: 0 */
+	*val = (*val >> (8 * (off & 3))) & (len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1);
+	return true;
+}
+
+static bool pl011_write(emu_device *dev, uint64_t off, unsigned len, uint64_t val)
+{
+	struct pl011 *u = dev->state;
+	int i = pl011_index(off);
+	if (len > 4 || off % len)
+		return false;
+	if (off == PL011_DR)
+		console_put(dev->bus, (uint8_t)val);
+	else if (i >= 0)
+		u->reg[i] = (uint16_t)((u->reg[i] & ~pl011_regs[i].writable) |
+				       (val & pl011_regs[i].writable));
+	return true; /* RSR/ECR clears errors, ICR clears interrupts: none are ever set */
+}
+
+static const char *pl011_reg_name(const emu_device *dev, uint64_t off, bool write)
+{
+	static const struct {
+		uint16_t off;
+		const char *name;
+	} others[] = {{PL011_DR, "DR"},	  {PL011_RSR, "RSR"}, {PL011_FR, "FR"},
+		      {PL011_RIS, "RIS"}, {PL011_MIS, "MIS"}, {PL011_ICR, "ICR"}};
+	int i = pl011_index(off);
+	(void)dev;
+	(void)write;
+	if (i >= 0)
+		return pl011_regs[i].name;
+	for (unsigned k = 0; k < sizeof others / sizeof *others; k++)
+		if (others[k].off == off)
+			return others[k].name;
+	return off >= PL011_ID && off < PL011_ID + 32 ? "ID" : NULL;
+}
+
+emu_device *emu_add_pl011(emu_bus *bus, uint64_t base)
+{
+	struct pl011 *u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	for (unsigned i = 0; i < PL011_NREGS; i++)
+		u->reg[i] = pl011_regs[i].reset;
+	const emu_device dev = {
+	    .name = "pl011",
+	    .reg_name = pl011_reg_name,
+	    .base = base,
+	    .size = PL011_SIZE,
+	    .read = pl011_read,
+	    .write = pl011_write,
 	    .state = u,
 	    .release = release_state,
 	};

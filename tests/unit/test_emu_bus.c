@@ -13,6 +13,7 @@
 #define UART_BASE     UINT64_C(0x10000000)
 #define CLINT_BASE    UINT64_C(0x02000000)
 #define FINISHER_BASE UINT64_C(0x00100000)
+#define PL011_BASE    UINT64_C(0x09000000)
 
 static void bus_setup(emu_bus *bus)
 {
@@ -308,6 +309,45 @@ START_TEST(uart_registers_reset_and_dlab)
 
 	capture_end(&bus);
 	ck_assert_uint_eq(out.len, 0); /* nothing went out while DLAB was set */
+	free(out.text);
+	emu_bus_free(&bus);
+}
+END_TEST
+
+/* ---- PL011 (values from the PL011 TRM, DDI 0183, and QEMU's ID registers) ------------------ */
+
+START_TEST(pl011_sends_bytes_and_reads_as_idle)
+{
+	emu_bus bus;
+	struct capture out;
+	bus_setup(&bus);
+	ck_assert_ptr_nonnull(emu_add_pl011(&bus, PL011_BASE));
+	capture_start(&bus, &out);
+	for (const char *s = "ok\n"; *s; s++)
+		write_ok(&bus, PL011_BASE, 4, 0xffffff00u | (uint8_t)*s); /* DR: only the byte */
+	write_ok(&bus, PL011_BASE, 1, '!');
+
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x18, 4), 0x90); /* FR: TXFE, RXFE */
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x18, 1), 0x90);
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x00, 4), 0);     /* DR: no input */
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x30, 4), 0x300); /* CR: TXE, RXE */
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x34, 4), 0x12);  /* IFLS */
+	write_ok(&bus, PL011_BASE + 0x30, 4, 0xffffffff);
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x30, 4), 0xff87);
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x31, 1), 0xff);
+	write_ok(&bus, PL011_BASE + 0x24, 2, 0x1234); /* IBRD */
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x24, 4), 0x1234);
+	write_ok(&bus, PL011_BASE + 0x18, 4, 0); /* FR is read-only */
+	ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0x18, 4), 0x90);
+
+	static const uint8_t id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+	for (unsigned i = 0; i < 8; i++)
+		ck_assert_uint_eq(read_ok(&bus, PL011_BASE + 0xfe0 + 4 * i, 4), id[i]);
+	ck_assert(read_faults(&bus, PL011_BASE + 0x18, 8)); /* 32-bit registers */
+	ck_assert(read_faults(&bus, PL011_BASE + 0x19, 2)); /* misaligned */
+
+	capture_end(&bus);
+	ck_assert_str_eq(out.text, "ok\n!");
 	free(out.text);
 	emu_bus_free(&bus);
 }
@@ -1206,6 +1246,7 @@ int main(void)
 	TCase *dev = tcase_create("devices");
 	tcase_add_test(dev, uart_sends_bytes_to_the_console);
 	tcase_add_test(dev, uart_registers_reset_and_dlab);
+	tcase_add_test(dev, pl011_sends_bytes_and_reads_as_idle);
 	tcase_add_test(dev, clint_msip_mirrors_bit_zero_per_hart);
 	tcase_add_test(dev, clint_mtimecmp_whole_and_halves);
 	tcase_add_test(dev, clint_mtime_is_retired_instructions);
