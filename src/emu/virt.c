@@ -1,7 +1,7 @@
-/* The virt machine: guest harts in VS-mode, the native hypervisor behind every HS trap. */
-#include "emu/virt.h"
-
-#include "emu/rv_csrfile.h"
+/* The virt machine, for every architecture: host memory and frames, the device bus, turns on
+ * one clock, the five phases of an exit, the VMM's actions, events and the debugger's pauses.
+ * What differs per architecture comes through m->arch (virt_arch.h; virt_rv.c). */
+#include "emu/virt_arch.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,14 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EM_RISCV = 243 };
-
 /* Instructions each hart runs per turn: short enough that IPIs and shared-memory handshakes
  * between harts make progress quickly, long enough that switching costs nothing measurable. */
 #define EMU_VIRT_QUANTUM 10000
-
-#define HVIP_VSSIP 2
-#define WFI_INSN   UINT32_C(0x10500073)
 
 /* ---- host frames: a first-fit bitmap allocator over host physical memory ------------------ */
 
@@ -84,8 +79,7 @@ static void frames_free(emu_frames *f, uint64_t hpa, size_t count)
 
 /* ---- the current event's action line -------------------------------------------------------- */
 
-static void action_add(emu_virt *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void action_add(emu_virt *m, const char *fmt, ...)
+void emu_virt_action_add(emu_virt *m, const char *fmt, ...)
 {
 	if (!m->action_tail || m->action_room <= 1)
 		return;
@@ -111,28 +105,28 @@ static void action_begin(emu_virt *m, emu_event *ev)
 }
 
 /* Starts one step of the action: "; " after the steps before it. */
-static void action_step(emu_virt *m)
+void emu_virt_action_step(emu_virt *m)
 {
 	if (m->action_tail && m->action_tail != m->action_start)
-		action_add(m, "; ");
+		emu_virt_action_add(m, "; ");
 }
 
 /* Console bytes as they appear in the action: printable ASCII, escapes for the rest. */
 static void action_text(emu_virt *m, const uint8_t *buf, size_t len)
 {
-	action_add(m, "console <- \"");
+	emu_virt_action_add(m, "console <- \"");
 	for (size_t i = 0; i < len && m->action_room > 8; i++) {
 		uint8_t c = buf[i];
 		if (c == '\n')
-			action_add(m, "\\n");
+			emu_virt_action_add(m, "\\n");
 		else if (c == '"' || c == '\\')
-			action_add(m, "\\%c", c);
+			emu_virt_action_add(m, "\\%c", c);
 		else if (c >= 0x20 && c < 0x7f)
-			action_add(m, "%c", c);
+			emu_virt_action_add(m, "%c", c);
 		else
-			action_add(m, "\\x%02x", c);
+			emu_virt_action_add(m, "\\x%02x", c);
 	}
-	action_add(m, "\"");
+	emu_virt_action_add(m, "\"");
 }
 
 /* ---- the HAL: what the hypervisor may ask of the machine ----------------------------------- */
@@ -160,62 +154,6 @@ static void *hal_phys_to_virt(void *ctx, uint64_t hpa)
 	return emu_ram_ptr(&hal_machine(ctx)->host, hpa, 1);
 }
 
-/* hfence.gvma on every hart: G-stage entries are cached in the soft TLBs. */
-static void hal_stage2_flush(void *ctx)
-{
-	emu_virt *m = ctx;
-	for (unsigned i = 0; i < m->cfg.harts && !m->hold_effects; i++)
-		rv_tlb_flush(&m->vcpu[i].hart);
-}
-
-/* HLV / HLVX: the guest's translation (vsatp, hgatp) at the privilege hstatus.SPVP names. */
-static bool hal_guest_read(void *ctx, unsigned vcpu, uint64_t gva, unsigned len, bool fetch,
-			   uint64_t *out, hv_fault *f)
-{
-	rv_hart *h = &hal_machine(ctx)->vcpu[vcpu].hart;
-	rv_xlate x = {
-	    .priv = (h->hstatus & HS_SPVP) ? RV_PRIV_S : RV_PRIV_U, .virt = true, .hlvx = fetch};
-	rv_fault rf;
-	if (rv_load_slow(h, gva, len, &x, out, &rf))
-		return true;
-	*f = (hv_fault){.cause = rf.cause, .tval = rf.tval, .tval2 = rf.tval2};
-	return false;
-}
-
-static void hal_set_timer(void *ctx, unsigned vcpu, uint64_t deadline)
-{
-	emu_virt *m = ctx;
-	if (m->hold_effects)
-		return;
-	m->vcpu[vcpu].hart.stimecmp = deadline;
-	action_step(m);
-	if (deadline == UINT64_MAX)
-		action_add(m, "host timer of hart %u off", vcpu);
-	else
-		action_add(m, "host timer of hart %u <- %" PRIu64, vcpu, deadline);
-}
-
-static void hal_set_virq(void *ctx, unsigned vcpu, unsigned irq, bool pending)
-{
-	emu_virt *m = ctx;
-	static const char *const names[] = {[2] = "VSSIP", [6] = "VSTIP", [10] = "VSEIP"};
-	rv_hart *h = &m->vcpu[vcpu].hart;
-	uint64_t bit = UINT64_C(1) << irq;
-	if (m->hold_effects)
-		return;
-	h->hvip = pending ? h->hvip | bit : h->hvip & ~bit;
-	action_step(m);
-	action_add(m, "hart %u hvip.%s <- %d", vcpu,
-		   irq < sizeof names / sizeof *names && names[irq] ? names[irq] : "?", pending);
-}
-
-static void hal_guest_tlb_flush(void *ctx, unsigned vcpu)
-{
-	emu_virt *m = ctx;
-	if (!m->hold_effects)
-		rv_tlb_flush(&m->vcpu[vcpu].hart);
-}
-
 static size_t hal_console_write(void *ctx, const uint8_t *buf, size_t len)
 {
 	emu_virt *m = ctx;
@@ -224,7 +162,7 @@ static size_t hal_console_write(void *ctx, const uint8_t *buf, size_t len)
 	size_t n = m->cfg.console ? fwrite(buf, 1, len, m->cfg.console) : len;
 	if (m->cfg.console)
 		fflush(m->cfg.console);
-	action_step(m);
+	emu_virt_action_step(m);
 	action_text(m, buf, n);
 	return n;
 }
@@ -248,146 +186,26 @@ static void hal_init(emu_virt *m)
 	    .alloc_frames = hal_alloc_frames,
 	    .free_frames = hal_free_frames,
 	    .phys_to_virt = hal_phys_to_virt,
-	    .stage2_flush = hal_stage2_flush,
-	    .guest_read = hal_guest_read,
-	    .set_timer = hal_set_timer,
-	    .set_virq = hal_set_virq,
-	    .guest_tlb_flush = hal_guest_tlb_flush,
 	    .console_write = hal_console_write,
 	    .console_read = hal_console_read,
 	};
-}
-
-/* ---- the world switch ------------------------------------------------------------------------
- * What the assembly around `sret` does on hardware: the guest's GPRs and the CSRs that belong
- * to it while it runs move between the hart and the vCPU register block. On entry only the CSRs
- * the handler changed are written back, through the CSR file so that WARL rules and
- * translation-regime changes apply. */
-
-/* hart_field: the rv_hart field that holds the CSR as rv_csr_peek returns it, read directly on
- * the exit path (a peek costs a switch over every CSR); VIEW for CSRs that are views of others
- * (sstatus of mstatus, vsie of mie), which go through rv_csr_peek. */
-#define VIEW UINT16_MAX
-#define CSR(name, field, hart_field, restore)                                                      \
-	{                                                                                          \
-		RV_CSR_##name, offsetof(hv_rv_vcpu, field), hart_field, restore                    \
-	}
-#define PLAIN(name, field, restore) CSR(name, field, offsetof(rv_hart, field), restore)
-
-static const struct switched_csr {
-	uint16_t csr;
-	uint16_t offset;
-	uint16_t hart_field;
-	bool restore; /* false: latched by hardware, read-only to the world switch */
-} switched_csrs[] = {
-    CSR(SSTATUS, sstatus, VIEW, true),	 PLAIN(HSTATUS, hstatus, true),
-    PLAIN(SCOUNTEREN, scounteren, true), PLAIN(SEPC, sepc, true),
-    PLAIN(HTIMEDELTA, htimedelta, true), PLAIN(VSSTATUS, vsstatus, true),
-    CSR(VSIE, vsie, VIEW, true),	 PLAIN(VSTVEC, vstvec, true),
-    PLAIN(VSSCRATCH, vsscratch, true),	 PLAIN(VSEPC, vsepc, true),
-    PLAIN(VSCAUSE, vscause, true),	 PLAIN(VSTVAL, vstval, true),
-    PLAIN(VSATP, vsatp, true),		 PLAIN(VSTIMECMP, vstimecmp, true),
-    PLAIN(SCAUSE, scause, false),	 PLAIN(STVAL, stval, false),
-    PLAIN(HTVAL, htval, false),		 PLAIN(HTINST, htinst, false),
-};
-
-static uint64_t *csr_slot(hv_rv_vcpu *c, const struct switched_csr *s)
-{
-	return (uint64_t *)((char *)c + s->offset);
-}
-
-static void switch_save(emu_virt *m, unsigned id)
-{
-	rv_hart *h = &m->vcpu[id].hart;
-	hv_rv_vcpu *c = &m->vm.vcpu[id];
-	c->gpr[0] = 0;
-	memcpy(&c->gpr[1], &h->x[1], 31 * sizeof(uint64_t));
-	for (size_t i = 0; i < sizeof switched_csrs / sizeof *switched_csrs; i++) {
-		const struct switched_csr *s = &switched_csrs[i];
-		if (s->hart_field == VIEW)
-			rv_csr_peek(h, s->csr, csr_slot(c, s));
-		else
-			memcpy(csr_slot(c, s), (const char *)h + s->hart_field, sizeof(uint64_t));
-	}
-	m->vcpu[id].saved = *c;
-}
-
-/* Writes the block back (all of it when full, else what changed) and returns to VS-mode. */
-static void switch_restore(emu_virt *m, unsigned id, bool full)
-{
-	emu_vcpu *v = &m->vcpu[id];
-	rv_hart *h = &v->hart;
-	hv_rv_vcpu *c = &m->vm.vcpu[id];
-	memcpy(&h->x[1], &c->gpr[1], 31 * sizeof(uint64_t));
-	for (size_t i = 0; i < sizeof switched_csrs / sizeof *switched_csrs; i++) {
-		const struct switched_csr *s = &switched_csrs[i];
-		uint64_t val = *csr_slot(c, s);
-		if (s->restore && (full || val != *csr_slot(&v->saved, s)))
-			rv_csr_write(h, s->csr, val);
-	}
-	unsigned exc = rv_sret(h);
-	if (exc) { /* the block asked for something sret cannot do: a hypervisor bug */
-		m->status = EMU_VIRT_FAILED;
-		snprintf(m->report, sizeof m->report,
-			 "hart %u: sret into the guest raised exception %u (hstatus 0x%" PRIx64 ")",
-			 id, exc, c->hstatus);
-	}
-}
-
-/* ---- harts ------------------------------------------------------------------------------------
- * The host side of each hart is set up once, as a hypervisor's per-CPU init would: everything
- * below M delegated to HS, the H-extension delegation KVM uses, Sstc for the host timer, all
- * counters readable, HS interrupts enabled so that they end a guest run. */
-
-static const struct {
-	uint16_t csr;
-	uint64_t value;
-} host_csrs[] = {
-    {RV_CSR_MEDELEG, UINT64_C(0xf0b7ff)},
-    {RV_CSR_MIDELEG, UINT64_C(0x1666)}, /* SSI, STI, SEI, the VS interrupts, SGEI */
-    {RV_CSR_MENVCFG, ENVCFG_STCE},
-    {RV_CSR_MCOUNTEREN, UINT64_C(0xffffffff)},
-    {RV_CSR_HEDELEG, HV_RV_HEDELEG},
-    {RV_CSR_HIDELEG, HV_RV_HIDELEG},
-    {RV_CSR_HCOUNTEREN, UINT64_C(0xffffffff)},
-    {RV_CSR_HENVCFG, ENVCFG_STCE},
-    {RV_CSR_SIE, UINT64_C(0x222)}, /* SSIE, STIE, SEIE */
-};
-
-static bool hart_setup(emu_virt *m, unsigned id)
-{
-	emu_vcpu *v = &m->vcpu[id];
-	rv_hart *h = &v->hart;
-	if (!rv_hart_init(h, &m->host, id, 0))
-		return false;
-	for (size_t i = 0; i < sizeof host_csrs / sizeof *host_csrs; i++)
-		rv_csr_write(h, host_csrs[i].csr, host_csrs[i].value);
-	rv_csr_write(h, RV_CSR_HGATP, hv_aspace_hgatp(&m->vm.aspace, 0));
-	h->priv = RV_PRIV_S;
-	rv_regime_changed(h);
-	h->htinst_mode = m->cfg.htinst;
-	h->hs_exit = true;
-	h->vs_trap_stop = m->cfg.record_guest_traps;
-	v->stopped = true;
-	v->phase = EMU_PHASE_INSN;
-	return true;
 }
 
 uint64_t emu_virt_icount(const emu_virt *m)
 {
 	uint64_t n = 0;
 	for (unsigned i = 0; i < m->cfg.harts; i++)
-		n += m->vcpu[i].hart.icount;
+		n += m->arch->icount(m, i);
 	return n;
 }
 
 /* Harts keep their own clocks (icount + idle time); a hart that ran less than the others, or
  * waited, catches up with machine time before it runs again. */
-static void sync_time(emu_virt *m, rv_hart *h)
+static void sync_time(emu_virt *m, unsigned id)
 {
-	uint64_t t = rv_time(h);
+	uint64_t t = m->arch->time(m, id);
 	if (t < m->now)
-		h->idle_ticks += m->now - t;
+		m->arch->idle(m, id, m->now - t);
 }
 
 /* ---- events -------------------------------------------------------------------------------- */
@@ -399,45 +217,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* The instruction at pc as the guest at priv sees it (HLVX), for the event: none when the
- * trap was an instruction fetch fault or the fetch faults now. */
-static void event_insn(emu_virt *m, unsigned id, emu_event *ev, uint8_t priv)
-{
-	rv_hart *h = &m->vcpu[id].hart;
-	rv_xlate x = {.priv = priv, .virt = true, .hlvx = true};
-	uint64_t lo, hi = 0;
-	rv_fault f;
-	static const uint64_t fetch_faults = (1u << RV_EXC_INSN_MISALIGNED) |
-					     (1u << RV_EXC_INSN_ACCESS) | (1u << RV_EXC_INSN_PAGE) |
-					     (1u << RV_EXC_INSN_GUEST_PAGE);
-	ev->has_insn = false;
-	if ((ev->trap.cause & RV_CAUSE_INTERRUPT) || ((fetch_faults >> ev->trap.cause) & 1))
-		return;
-	if (!rv_load_slow(h, ev->trap.epc, 2, &x, &lo, &f))
-		return;
-	if ((lo & 3) == 3 && !rv_load_slow(h, ev->trap.epc + 2, 2, &x, &hi, &f))
-		return;
-	ev->has_insn = true;
-	ev->insn_len = (lo & 3) == 3 ? 4 : 2;
-	ev->insn = (uint32_t)(lo | hi << 16);
-}
-
 static void event_begin(emu_virt *m, unsigned id, bool guest_trap)
 {
-	emu_vcpu *v = &m->vcpu[id];
-	emu_event *ev = &v->ev;
-	const rv_trap *t = &v->hart.last_trap;
+	emu_event *ev = &m->vcpu[id].ev;
 	memset(ev, 0, offsetof(emu_event, action));
 	ev->action[0] = '\0';
-	ev->has_resume = false;
+	ev->has_resume = guest_trap;
 	ev->cost_ns = 0;
-	ev->icount = v->hart.icount;
 	ev->hart = id;
 	ev->guest_trap = guest_trap;
-	ev->trap = *t;
-	ev->hstatus = v->hart.hstatus;
-	if (m->cfg.on_event)
-		event_insn(m, id, ev, t->from_priv);
+	m->arch->event_begin(m, id, ev, m->cfg.on_event != NULL);
 }
 
 static void event_emit(emu_virt *m, emu_event *ev)
@@ -480,8 +269,9 @@ static void act_finisher(emu_virt *m)
 	}
 }
 
-static void act_mmio(emu_virt *m, emu_vcpu *v, hv_rv_vcpu *c)
+static void act_mmio(emu_virt *m, unsigned id)
 {
+	emu_vcpu *v = &m->vcpu[id];
 	const hv_exit *e = &v->exit;
 	bool write = e->kind == HV_EXIT_MMIO_WRITE;
 	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
@@ -489,51 +279,53 @@ static void act_mmio(emu_virt *m, emu_vcpu *v, hv_rv_vcpu *c)
 	uint64_t val = write ? e->mmio_write.data : 0;
 	emu_device *d = emu_bus_find(&m->mmio, addr, width);
 
-	action_step(m);
+	emu_virt_action_step(m);
 	if (!d) {
 		v->ev.unassigned = true;
-		action_add(m, "unassigned GPA 0x%" PRIx64 ": %s", addr,
-			   write ? "write dropped" : "read as 0");
+		emu_virt_action_add(m, "unassigned GPA 0x%" PRIx64 ": %s", addr,
+				    write ? "write dropped" : "read as 0");
 	} else {
 		uint64_t off = addr - d->base;
 		const char *reg = d->reg_name ? d->reg_name(d, off, write) : NULL;
 		bool ok = write ? d->write(d, off, width, val) : d->read(d, off, width, &val);
 		if (reg)
-			action_add(m, "%s: %s", d->name, reg);
+			emu_virt_action_add(m, "%s: %s", d->name, reg);
 		else
-			action_add(m, "%s+0x%" PRIx64, d->name, off);
+			emu_virt_action_add(m, "%s+0x%" PRIx64, d->name, off);
 		if (!ok) {
 			val = 0;
-			action_add(m, ": %u-byte %s not accepted, %s", width,
-				   write ? "write" : "read", write ? "dropped" : "read as 0");
+			emu_virt_action_add(m, ": %u-byte %s not accepted, %s", width,
+					    write ? "write" : "read",
+					    write ? "dropped" : "read as 0");
 		} else {
-			action_add(m, " %s 0x%" PRIx64, write ? "<-" : "->", val);
+			emu_virt_action_add(m, " %s 0x%" PRIx64, write ? "<-" : "->", val);
 			if (write && reg && strcmp(reg, "THR") == 0 && val >= 0x20 && val < 0x7f)
-				action_add(m, " '%c'", (int)val);
+				emu_virt_action_add(m, " '%c'", (int)val);
 		}
 	}
-	if (!write) {
-		hv_rv_complete_mmio_read(c, e, val);
-		v->ev.mmio_value = e->mmio_read.reg ? c->gpr[e->mmio_read.reg] : 0;
-	}
+	if (!write)
+		v->ev.mmio_value = m->arch->complete_mmio_read(m, id, e, val);
 	act_finisher(m);
 }
 
-/* Starts hart target at entry with a1 = arg, as HSM HART_START asked. */
+/* Starts vCPU id at entry with its boot argument and enters the guest there. */
+static void start_vcpu(emu_virt *m, unsigned id, uint64_t entry, uint64_t arg)
+{
+	emu_vcpu *v = &m->vcpu[id];
+	m->arch->vcpu_start(m, id, entry, arg);
+	sync_time(m, id);
+	v->stopped = false;
+	v->halted = false;
+	m->arch->switch_restore(m, id, true);
+	v->phase = EMU_PHASE_INSN;
+}
+
+/* Starts the target as HSM HART_START / PSCI CPU_ON asked. */
 static void act_cpu_up(emu_virt *m, const hv_exit *e)
 {
-	unsigned t = (unsigned)e->cpu_up.target;
-	emu_vcpu *tv = &m->vcpu[t];
-	hv_rv_vcpu_start(&m->vm, t, e->cpu_up.entry, e->cpu_up.arg);
-	sync_time(m, &tv->hart);
-	tv->stopped = false;
-	tv->halted = false;
-	tv->phase = EMU_PHASE_RESUME;
-	switch_restore(m, t, true);
-	tv->phase = EMU_PHASE_INSN;
-	action_step(m);
-	action_add(m, "hart %u starts at 0x%" PRIx64 " with a0 = %u, a1 = 0x%" PRIx64, t,
-		   e->cpu_up.entry, t, e->cpu_up.arg);
+	start_vcpu(m, (unsigned)e->cpu_up.target, e->cpu_up.entry, e->cpu_up.arg);
+	emu_virt_action_step(m);
+	m->arch->describe_start(m, e);
 }
 
 static void act_send_ipi(emu_virt *m, unsigned from, const hv_exit *e)
@@ -543,7 +335,7 @@ static void act_send_ipi(emu_virt *m, unsigned from, const hv_exit *e)
 		    e->send_ipi.to_all || (t >= e->send_ipi.target && t - e->send_ipi.target < 64 &&
 					   ((e->send_ipi.mask >> (t - e->send_ipi.target)) & 1));
 		if (hit && !m->vcpu[t].stopped)
-			hal_set_virq(m, t, HVIP_VSSIP, true);
+			m->arch->raise_ipi(m, t);
 	}
 	(void)from;
 }
@@ -552,73 +344,72 @@ static void act_nested_fault(emu_virt *m, unsigned id, const hv_exit *e)
 {
 	uint64_t gpa = e->nested_page_fault.addr, hpa;
 	uint32_t flags;
-	if (hv_aspace_handle_page_fault(&m->vm.aspace, gpa, e->nested_page_fault.access) &&
-	    hv_aspace_translate(&m->vm.aspace, gpa, &hpa, &flags)) {
-		action_step(m);
-		action_add(m, "lazy RAM: GPA page 0x%" PRIx64 " now backed by HPA 0x%" PRIx64,
-			   gpa & ~(HV_PAGE_SIZE - 1), hpa & ~(HV_PAGE_SIZE - 1));
+	hv_aspace *as = m->arch->aspace(m);
+	if (hv_aspace_handle_page_fault(as, gpa, e->nested_page_fault.access) &&
+	    hv_aspace_translate(as, gpa, &hpa, &flags)) {
+		emu_virt_action_step(m);
+		emu_virt_action_add(m,
+				    "lazy RAM: GPA page 0x%" PRIx64 " now backed by HPA 0x%" PRIx64,
+				    gpa & ~(HV_PAGE_SIZE - 1), hpa & ~(HV_PAGE_SIZE - 1));
 		return;
 	}
 	stop_run(m, EMU_VIRT_FAILED,
 		 "hart %u: nested page fault (%s) at GPA 0x%" PRIx64
 		 " outside RAM and devices; guest pc 0x%" PRIx64,
-		 id, hv_access_name(e->nested_page_fault.access), gpa, m->vm.vcpu[id].sepc);
-	action_step(m);
-	action_add(m, "no RAM or device at GPA 0x%" PRIx64 ": the VM stops", gpa);
+		 id, hv_access_name(e->nested_page_fault.access), gpa, m->arch->resume_pc(m, id));
+	emu_virt_action_step(m);
+	emu_virt_action_add(m, "no RAM or device at GPA 0x%" PRIx64 ": the VM stops", gpa);
 }
 
-static void act_system(emu_virt *m, const hv_exit *e, const hv_rv_vcpu *c)
+static void act_system(emu_virt *m, unsigned id, const hv_exit *e)
 {
-	bool srst = e->has_call && e->call.ext == UINT64_C(0x53525354);
 	if (e->kind == HV_EXIT_SYSTEM_RESET) {
 		stop_run(m, EMU_VIRT_SHUTDOWN,
 			 "the guest asked for a %s reboot; trapscope stops here",
 			 e->system_reset.warm ? "warm" : "cold");
-	} else if (srst && c->gpr[11] == 1) {
+	} else if (m->arch->down_is_failure(m, id, e)) {
 		stop_run(m, EMU_VIRT_FAILED,
-			 "the guest shut down reporting a system failure "
-			 "(SBI SRST reason 1)");
+			 "the guest shut down reporting a system failure (SBI SRST reason 1)");
 	} else {
-		stop_run(m, EMU_VIRT_SHUTDOWN, "the guest powered off (%s)",
-			 srst ? "SBI SRST shutdown" : "SBI legacy shutdown");
+		stop_run(m, EMU_VIRT_SHUTDOWN, "the guest powered off (%s)", m->arch->down_how(e));
 	}
-	action_step(m);
-	action_add(m, "%s", m->report);
+	emu_virt_action_step(m);
+	emu_virt_action_add(m, "%s", m->report);
 }
 
 static void act(emu_virt *m, unsigned id)
 {
 	emu_vcpu *v = &m->vcpu[id];
-	hv_rv_vcpu *c = &m->vm.vcpu[id];
 	const hv_exit *e = &v->exit;
 	switch (e->kind) {
 	case HV_EXIT_MMIO_READ:
-	case HV_EXIT_MMIO_WRITE: act_mmio(m, v, c); break;
+	case HV_EXIT_MMIO_WRITE: act_mmio(m, id); break;
 	case HV_EXIT_HYPERCALL:
-		hv_rv_set_return(c, 0);
-		action_step(m);
-		action_add(m, "hypercall 0x%" PRIx64 " answered with a0 = 0", e->hypercall.nr);
+		m->arch->set_return(m, id, 0);
+		emu_virt_action_step(m);
+		emu_virt_action_add(m, "hypercall 0x%" PRIx64 " answered with a0 = 0",
+				    e->hypercall.nr);
 		break;
 	case HV_EXIT_NESTED_PAGE_FAULT: act_nested_fault(m, id, e); break;
 	case HV_EXIT_HALT:
 		v->halted = true;
-		action_step(m);
-		action_add(m, "hart %u waits for an interrupt", id);
+		emu_virt_action_step(m);
+		emu_virt_action_add(m, "hart %u waits for an interrupt", id);
 		break;
 	case HV_EXIT_CPU_UP: act_cpu_up(m, e); break;
 	case HV_EXIT_CPU_DOWN:
 		v->stopped = true;
-		action_step(m);
-		action_add(m, "hart %u stopped", id);
+		emu_virt_action_step(m);
+		emu_virt_action_add(m, "hart %u stopped", id);
 		break;
 	case HV_EXIT_SYSTEM_DOWN:
-	case HV_EXIT_SYSTEM_RESET: act_system(m, e, c); break;
+	case HV_EXIT_SYSTEM_RESET: act_system(m, id, e); break;
 	case HV_EXIT_SEND_IPI: act_send_ipi(m, id, e); break;
 	case HV_EXIT_EXTERNAL_INTERRUPT:
-		action_step(m);
-		action_add(m,
-			   "external interrupt %" PRIu64 ": no device on this machine raises one",
-			   e->external_interrupt.vector);
+		emu_virt_action_step(m);
+		emu_virt_action_add(
+		    m, "external interrupt %" PRIu64 ": no device on this machine raises one",
+		    e->external_interrupt.vector);
 		break;
 	case HV_EXIT_SYSREG_READ:
 	case HV_EXIT_SYSREG_WRITE:
@@ -631,7 +422,7 @@ static void act(emu_virt *m, unsigned id)
 
 static void phase_trap_entry(emu_virt *m, unsigned id)
 {
-	switch_save(m, id);
+	m->arch->switch_save(m, id);
 	m->vcpu[id].phase = EMU_PHASE_HANDLER;
 }
 
@@ -639,7 +430,7 @@ static void phase_handler(emu_virt *m, unsigned id)
 {
 	emu_vcpu *v = &m->vcpu[id];
 	action_begin(m, &v->ev);
-	hv_rv_handle_exit(&m->vm, &m->vm.vcpu[id], &v->exit);
+	m->arch->handle_exit(m, id, &v->exit);
 	v->phase = EMU_PHASE_ACTION;
 }
 
@@ -651,7 +442,7 @@ static void phase_action(emu_virt *m, unsigned id)
 	m->action_tail = NULL;
 	ev->exit = v->exit;
 	ev->has_resume = m->status == EMU_VIRT_RUNNING && !v->stopped;
-	ev->resume_pc = m->vm.vcpu[id].sepc;
+	ev->resume_pc = m->arch->resume_pc(m, id);
 	if (m->cfg.measure_cost)
 		ev->cost_ns = now_ns() - v->t0_ns;
 	event_emit(m, ev);
@@ -663,33 +454,31 @@ static void phase_resume(emu_virt *m, unsigned id)
 	emu_vcpu *v = &m->vcpu[id];
 	if (v->halted || v->stopped)
 		return; /* resumes when an interrupt wakes it / HART_START restarts it */
-	switch_restore(m, id, false);
+	m->arch->switch_restore(m, id, false);
 	v->phase = EMU_PHASE_INSN;
 }
 
-/* What rv_run / rv_step reported: an exit begins, or a guest trap is recorded. */
-static void hart_stopped(emu_virt *m, unsigned id, rv_stop why)
+/* What running or stepping the hart ended with: an exit begins, or a guest trap is recorded. */
+static void hart_stopped(emu_virt *m, unsigned id, emu_hart_stop why)
 {
 	emu_vcpu *v = &m->vcpu[id];
 	switch (why) {
-	case RV_STOP_HS_TRAP:
+	case EMU_HART_EXIT:
 		if (m->cfg.measure_cost)
 			v->t0_ns = now_ns();
 		event_begin(m, id, false);
 		v->phase = EMU_PHASE_TRAP_ENTRY;
 		break;
-	case RV_STOP_VS_TRAP:
+	case EMU_HART_GUEST_TRAP:
 		event_begin(m, id, true);
-		v->ev.has_resume = true;
-		v->ev.resume_pc = v->hart.pc;
 		event_emit(m, &v->ev);
 		break;
-	case RV_STOP_WFI: v->halted = true; break; /* WFI the hypervisor let run (VTW = 0) */
-	case RV_STOP_MACHINE:
+	case EMU_HART_WAIT: v->halted = true; break; /* WFI the hypervisor let run */
+	case EMU_HART_MACHINE:
 		stop_run(m, EMU_VIRT_FAILED, "hart %u: the host bus stopped the machine", id);
 		break;
-	case RV_STOP_BUDGET:
-	case RV_STOP_STEP: break;
+	case EMU_HART_BUDGET:
+	case EMU_HART_STEP: break;
 	}
 }
 
@@ -701,7 +490,7 @@ emu_phase emu_virt_advance(emu_virt *m, unsigned id)
 	switch (v->phase) {
 	case EMU_PHASE_INSN:
 		if (!v->halted)
-			hart_stopped(m, id, rv_step(&v->hart));
+			hart_stopped(m, id, m->arch->step(m, id));
 		break;
 	case EMU_PHASE_TRAP_ENTRY: phase_trap_entry(m, id); break;
 	case EMU_PHASE_HANDLER: phase_handler(m, id); break;
@@ -713,18 +502,16 @@ emu_phase emu_virt_advance(emu_virt *m, unsigned id)
 
 /* ---- scheduling ----------------------------------------------------------------------------- */
 
-/* A waiting hart wakes when an interrupt is pending and enabled in mie (hie/vsie for the VS
- * interrupts, sie for the host's), whatever the global enables say: WFI's rule. */
+/* A waiting hart wakes when an interrupt is pending and enabled (WFI's rule); a vCPU halted
+ * inside an exit then finishes it. */
 static bool try_wake(emu_virt *m, unsigned id)
 {
 	emu_vcpu *v = &m->vcpu[id];
-	rv_update_timers(&v->hart);
-	if (!(rv_mip(&v->hart) & v->hart.mie))
+	if (!m->arch->wake_on_interrupt(m, id))
 		return false;
 	v->halted = false;
-	v->hart.wfi = false;
 	if (v->phase == EMU_PHASE_RESUME)
-		hv_rv_vcpu_wake(&m->vm, &m->vm.vcpu[id]);
+		m->arch->wake(m, id);
 	return true;
 }
 
@@ -740,13 +527,13 @@ static bool pc_is_stop(const emu_virt_stops *s, uint64_t pc)
  * are none, and the fast loop carries no checks. */
 static emu_pause step_slice(emu_virt *m, unsigned id, uint64_t end, const emu_virt_stops *s)
 {
-	rv_hart *h = &m->vcpu[id].hart;
-	while (rv_time(h) < end) {
-		if (h->virt && pc_is_stop(s, h->pc))
+	while (m->arch->time(m, id) < end) {
+		uint64_t pc;
+		if (m->arch->guest_pc(m, id, &pc) && pc_is_stop(s, pc))
 			return EMU_PAUSE_BREAKPOINT;
-		rv_stop why = rv_step(h);
+		emu_hart_stop why = m->arch->step(m, id);
 		hart_stopped(m, id, why);
-		if (why != RV_STOP_STEP)
+		if (why != EMU_HART_STEP)
 			return EMU_PAUSE_STOPPED; /* let run_slice look at what happened */
 	}
 	return EMU_PAUSE_STOPPED;
@@ -756,7 +543,6 @@ static emu_pause step_slice(emu_virt *m, unsigned id, uint64_t end, const emu_vi
 static emu_pause run_slice(emu_virt *m, unsigned id, uint64_t end, const emu_virt_stops *s)
 {
 	emu_vcpu *v = &m->vcpu[id];
-	rv_hart *h = &v->hart;
 	while (m->status == EMU_VIRT_RUNNING && !v->stopped && !v->halted) {
 		if (s->interrupt && *s->interrupt)
 			return EMU_PAUSE_INTERRUPT;
@@ -766,7 +552,7 @@ static emu_pause run_slice(emu_virt *m, unsigned id, uint64_t end, const emu_vir
 			emu_virt_advance(m, id);
 			continue;
 		}
-		uint64_t t = rv_time(h);
+		uint64_t t = m->arch->time(m, id);
 		if (t >= end)
 			break;
 		uint64_t traps = m->guest_traps;
@@ -774,7 +560,7 @@ static emu_pause run_slice(emu_virt *m, unsigned id, uint64_t end, const emu_vir
 			if (step_slice(m, id, end, s) == EMU_PAUSE_BREAKPOINT)
 				return EMU_PAUSE_BREAKPOINT;
 		} else {
-			hart_stopped(m, id, rv_run(h, end - t));
+			hart_stopped(m, id, m->arch->run(m, id, end - t));
 		}
 		if (s->guest_trap && m->guest_traps != traps)
 			return EMU_PAUSE_GUEST_TRAP;
@@ -790,7 +576,7 @@ static void skip_idle_time(emu_virt *m)
 	for (unsigned i = 0; i < m->cfg.harts; i++) {
 		if (m->vcpu[i].stopped)
 			continue;
-		uint64_t d = rv_update_timers(&m->vcpu[i].hart);
+		uint64_t d = m->arch->next_deadline(m, i);
 		waiting++;
 		if (d < next)
 			next = d;
@@ -802,7 +588,7 @@ static void skip_idle_time(emu_virt *m)
 		stop_run(m, EMU_VIRT_FAILED,
 			 "deadlock: every hart waits for an interrupt and no timer is armed "
 			 "(hart 0 at pc 0x%" PRIx64 ")",
-			 m->vm.vcpu[0].sepc);
+			 m->arch->resume_pc(m, 0));
 	else if (next > m->now)
 		m->now = next;
 }
@@ -814,7 +600,7 @@ static emu_pause take_turn(emu_virt *m, const emu_virt_stops *s)
 	emu_vcpu *v = &m->vcpu[i];
 	if (v->stopped)
 		return EMU_PAUSE_STOPPED;
-	sync_time(m, &v->hart);
+	sync_time(m, i);
 	if (v->halted && !try_wake(m, i))
 		return EMU_PAUSE_STOPPED;
 	m->round_ran = true;
@@ -868,18 +654,18 @@ emu_virt_status emu_virt_run(emu_virt *m, uint64_t max_insns)
 void emu_virt_peek_exit(emu_virt *m, unsigned id, hv_exit *out)
 {
 	emu_vcpu *v = &m->vcpu[id];
-	hv_rv_vm *vm = malloc(sizeof *vm);
+	void *vm = malloc(m->arch->vm_size);
 	emu_vcpu *keep = malloc(sizeof *keep);
 	*out = (hv_exit){.kind = HV_EXIT_NOTHING};
 	if (vm && keep && v->phase == EMU_PHASE_TRAP_ENTRY) {
-		*vm = m->vm;
+		memcpy(vm, m->arch->vm(m), m->arch->vm_size);
 		*keep = *v;
 		m->hold_effects = true;
 		phase_trap_entry(m, id);
-		hv_rv_handle_exit(&m->vm, &m->vm.vcpu[id], out);
+		m->arch->handle_exit(m, id, out);
 		m->hold_effects = false;
 		m->action_tail = NULL;
-		m->vm = *vm;
+		memcpy(m->arch->vm(m), vm, m->arch->vm_size);
 		*v = *keep;
 	}
 	free(vm);
@@ -904,10 +690,11 @@ static bool map_guest_ram(emu_virt *m, char *err, size_t errlen)
 	if (m->cfg.ram == EMU_RAM_LINEAR) {
 		/* 2 MiB aligned, so the tables can use superpages */
 		uint64_t hpa = frames_alloc(&m->frames, (size_t)(size >> HV_PAGE_SHIFT), 512);
-		e = hpa ? hv_aspace_map_linear(&m->vm.aspace, EMU_VIRT_RAM_GPA, hpa, size, flags)
+		e = hpa ? hv_aspace_map_linear(m->arch->aspace(m), m->arch->ram_gpa, hpa, size,
+					       flags)
 			: HV_ERR_NOMEM;
 	} else {
-		e = hv_aspace_map_alloc(&m->vm.aspace, EMU_VIRT_RAM_GPA, size, flags,
+		e = hv_aspace_map_alloc(m->arch->aspace(m), m->arch->ram_gpa, size, flags,
 					m->cfg.ram == EMU_RAM_ALLOC);
 	}
 	if (e != HV_OK)
@@ -933,38 +720,33 @@ static bool build(emu_virt *m, char *err, size_t errlen)
 	}
 	emu_bus_init_devices(&m->mmio);
 	m->mmio.console = m->cfg.console;
-	if (!emu_add_uart16550(&m->mmio, EMU_VIRT_UART_GPA) ||
-	    !emu_add_test_finisher(&m->mmio, EMU_VIRT_TEST_GPA)) {
+	if (!m->arch->add_devices(m)) {
 		snprintf(err, errlen, "cannot set up the virt machine's devices");
 		return false;
 	}
 	hal_init(m);
-	hv_rv_vm_init(&m->vm, &m->hal, m->cfg.harts);
-	unsigned gpa_bits = m->cfg.gstage == HV_PT_RV_SV48X4 ? 50 : 41;
-	hv_err e =
-	    hv_aspace_init(&m->vm.aspace, &m->hal, m->cfg.gstage, 0, UINT64_C(1) << gpa_bits);
-	if (e != HV_OK) {
-		snprintf(err, errlen, "cannot create the guest address space: %s", hv_err_text(e));
+	if (!m->arch->vm_init(m, err, errlen))
 		return false;
-	}
 	if (!map_guest_ram(m, err, errlen))
 		return false;
-	emu_load_target t = {EMU_VIRT_RAM_GPA, m->cfg.mem_size, load_write, &m->vm.aspace};
+	emu_load_target t = {m->arch->ram_gpa, m->cfg.mem_size, load_write, m->arch->aspace(m)};
 	bool loaded = m->cfg.program_image
 			  ? emu_elf_load_target_mem(&t, m->cfg.program_image, m->cfg.program_size,
-						    EM_RISCV, &m->elf, err, errlen)
-			  : emu_elf_load_target(&t, m->cfg.program, EM_RISCV, &m->elf, err, errlen);
+						    m->arch->elf_machine, &m->elf, err, errlen)
+			  : emu_elf_load_target(&t, m->cfg.program, m->arch->elf_machine, &m->elf,
+						err, errlen);
 	if (!loaded)
 		return false;
-	for (unsigned i = 0; i < m->cfg.harts; i++)
-		if (!hart_setup(m, i)) {
+	for (unsigned i = 0; i < m->cfg.harts; i++) {
+		if (!m->arch->hart_setup(m, i)) {
 			snprintf(err, errlen, "cannot allocate hart %u", i);
 			return false;
 		}
-	/* hart 0 enters the guest at the ELF entry with a0 = 0, a1 = 0 (no device tree yet) */
-	hv_rv_vcpu_start(&m->vm, 0, m->elf.entry, 0);
-	m->vcpu[0].stopped = false;
-	switch_restore(m, 0, true);
+		m->vcpu[i].stopped = true;
+		m->vcpu[i].phase = EMU_PHASE_INSN;
+	}
+	/* vCPU 0 enters the guest at the ELF entry with boot argument 0 (no device tree yet) */
+	start_vcpu(m, 0, m->elf.entry, 0);
 	return m->status == EMU_VIRT_RUNNING;
 }
 
@@ -972,6 +754,7 @@ bool emu_virt_create(emu_virt *m, const emu_virt_config *cfg, char *err, size_t 
 {
 	memset(m, 0, sizeof *m);
 	m->cfg = *cfg;
+	m->arch = &emu_virt_rv;
 	if (m->cfg.harts == 0 || m->cfg.harts > EMU_VIRT_MAX_HARTS) {
 		snprintf(err, errlen, "%u harts: the virt machine has 1 to %u", m->cfg.harts,
 			 EMU_VIRT_MAX_HARTS);
@@ -989,9 +772,9 @@ bool emu_virt_create(emu_virt *m, const emu_virt_config *cfg, char *err, size_t 
 void emu_virt_free(emu_virt *m)
 {
 	for (unsigned i = 0; i < m->cfg.harts; i++)
-		rv_hart_free(&m->vcpu[i].hart);
-	if (m->vm.aspace.hal)
-		hv_aspace_destroy(&m->vm.aspace);
+		m->arch->hart_free(m, i);
+	if (m->arch->aspace(m)->hal)
+		hv_aspace_destroy(m->arch->aspace(m));
 	emu_elf_free(&m->elf);
 	emu_bus_free(&m->mmio);
 	emu_bus_free(&m->host);

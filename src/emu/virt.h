@@ -105,8 +105,12 @@ typedef struct emu_frames {
 	size_t hint;
 } emu_frames;
 
+/* What differs per architecture (internal: virt_arch.h). */
+typedef struct emu_virt_arch emu_virt_arch;
+
 typedef struct emu_virt {
 	emu_virt_config cfg;
+	const emu_virt_arch *arch;
 	emu_bus host; /* host physical memory */
 	emu_bus mmio; /* guest devices by GPA (no RAM behind it) */
 	emu_frames frames;
