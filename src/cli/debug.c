@@ -203,7 +203,7 @@ void cli_dbg_print_where(cli_dbg *s)
 	if (v->phase != EMU_PHASE_INSN) {
 		fprintf(s->out, "hart %u is inside an exit, before phase %u of 5 (%s); guest pc ",
 			s->hart, (unsigned)v->phase + 1, cli_dbg_phase_name(v->phase));
-		cli_dbg_print_addr(s, v->ev.trap.epc);
+		cli_dbg_print_addr(s, v->ev.pc);
 		fprintf(s->out, "\n");
 		return;
 	}

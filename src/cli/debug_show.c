@@ -1236,7 +1236,7 @@ static bool print_exit_fields(cli_dbg *s, const emu_event *ev, const char *sep)
 static void print_exit_line(cli_dbg *s, const emu_event *ev, dec_text *text)
 {
 	fprintf(s->out, "#%-4" PRIu64 " hart %u pc ", ev->seq, ev->hart);
-	cli_dbg_print_addr(s, ev->trap.epc);
+	cli_dbg_print_addr(s, ev->pc);
 	styled(s, CLI_DBG_HEAD, "  %s  ", cli_event_reason(ev));
 	bool said = ev->exit.has_call;
 	if (said)

@@ -1,6 +1,7 @@
 /* Machine events as trace events (the schema is in man/trapscope-trace.5). */
 #include "events.h"
 
+#include "decode/a64.h"
 #include "decode/rv_csr.h"
 #include "decode/rv_insn.h"
 
@@ -22,7 +23,7 @@ static uint64_t fault_gpa(const rv_trap *t)
 	return t->tval2 << 2 | (implicit ? 0 : t->tval & 3);
 }
 
-static void add_trap(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
+static void add_trap_rv(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
 {
 	const rv_trap *t = &ev->trap;
 	bool irq = (t->cause & RV_CAUSE_INTERRUPT) != 0;
@@ -41,6 +42,79 @@ static void add_trap(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
 	trace_add_hex(l, "hstatus", ev->hstatus);
 }
 
+/* ---- AArch64: ESR_ELx and its ISS, FAR, HPFAR and the IPA they give, ELR, SPSR ---- */
+
+static void add_abort_iss(cli_event_conv *conv, unsigned ec, uint32_t iss, trace_kvlist *l)
+{
+	const dec_a64_fsc *fsc = dec_a64_fsc_info(iss & 0x3f);
+	trace_add_hex(l, "fsc", iss & 0x3f);
+	trace_add_str(l, "fsc_name", fsc ? fsc->name : "reserved");
+	trace_add_bool(l, "s1ptw", (iss >> 7) & 1);
+	if (!dec_a64_ec_is_dabt(ec))
+		return;
+	bool isv = (iss >> 24) & 1;
+	trace_add_bool(l, "isv", isv);
+	trace_add_bool(l, "wnr", (iss >> 6) & 1);
+	if (!isv)
+		return;
+	trace_add_uint(l, "sas", (iss >> 22) & 3);
+	trace_add_bool(l, "sse", (iss >> 21) & 1);
+	trace_add_uint(l, "srt", (iss >> 16) & 31);
+	trace_add_bool(l, "sf", (iss >> 15) & 1);
+	char *access = conv->text.buf + conv->text.used;
+	size_t room = sizeof conv->text.buf - conv->text.used;
+	if (room > 64) {
+		dec_a64_dabt_access(iss, access, room);
+		conv->text.used += strlen(access) + 1;
+		trace_add_str(l, "access", access);
+	}
+}
+
+static void add_iss(cli_event_conv *conv, unsigned ec, uint32_t iss, trace_kvlist *l)
+{
+	char *text = conv->text.buf + conv->text.used;
+	size_t room = sizeof conv->text.buf - conv->text.used;
+	if (dec_a64_ec_is_dabt(ec) || dec_a64_ec_is_iabt(ec)) {
+		add_abort_iss(conv, ec, iss, l);
+	} else if (ec == A64_EC_SYS64 && room > 64) {
+		dec_a64_sysreg_insn(iss, false, text, room);
+		conv->text.used += strlen(text) + 1;
+		trace_add_str(l, "sysreg_insn", text);
+	} else if (ec == A64_EC_SVC64 || ec == A64_EC_HVC64 || ec == A64_EC_SMC64 ||
+		   ec == A64_EC_BRK64) {
+		trace_add_hex(l, "imm16", iss & 0xffff);
+	}
+}
+
+static void add_trap_a64(cli_event_conv *conv, const emu_event *ev, trace_kvlist *l)
+{
+	const emu_a64_trap *t = &ev->a64;
+	unsigned ec = dec_a64_esr_ec(t->esr);
+	uint32_t iss = dec_a64_esr_iss(t->esr);
+	trace_add_hex(l, "esr", t->esr);
+	trace_add_uint(l, "ec", ec);
+	trace_add_str(l, "ec_name", dec_a64_ec_long_name(ec));
+	trace_add_uint(l, "il", (t->esr >> 25) & 1);
+	trace_add_hex(l, "iss", iss);
+	add_iss(conv, ec, iss, l);
+	trace_add_hex(l, "far", t->far);
+	if (!ev->guest_trap) {
+		trace_add_hex(l, "hpfar", t->hpfar);
+		if (dec_a64_ec_is_dabt(ec) || dec_a64_ec_is_iabt(ec))
+			trace_add_hex(l, "ipa",
+				      dec_a64_hpfar_to_ipa_page(t->hpfar) | (t->far & 0xfff));
+	}
+	trace_add_hex(l, "elr", t->elr);
+	trace_add_hex(l, "spsr", t->spsr);
+	trace_add_uint(l, "from_el", t->from_el);
+}
+
+/* A register as the architecture names it: "a1"; "w3", "x3", "xzr". */
+static const char *reg_name(const emu_event *ev, unsigned reg, bool is64)
+{
+	return ev->arch == DEC_ARCH_AARCH64 ? dec_a64_gpr_name(reg, is64) : dec_rv_reg_name(reg);
+}
+
 static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 {
 	const hv_exit *e = &ev->exit;
@@ -48,14 +122,15 @@ static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 	case HV_EXIT_MMIO_READ:
 		trace_add_hex(l, "addr", e->mmio_read.addr);
 		trace_add_uint(l, "width", e->mmio_read.width);
-		trace_add_str(l, "reg", dec_rv_reg_name(e->mmio_read.reg));
+		trace_add_str(l, "reg",
+			      reg_name(ev, e->mmio_read.reg, e->mmio_read.reg_width == 8));
 		trace_add_bool(l, "sign_extend", e->mmio_read.sign_extend);
 		trace_add_hex(l, "value", ev->mmio_value);
 		break;
 	case HV_EXIT_MMIO_WRITE:
 		trace_add_hex(l, "addr", e->mmio_write.addr);
 		trace_add_uint(l, "width", e->mmio_write.width);
-		trace_add_str(l, "reg", dec_rv_reg_name(e->mmio_write.reg));
+		trace_add_str(l, "reg", reg_name(ev, e->mmio_write.reg, e->mmio_write.width == 8));
 		trace_add_hex(l, "data", e->mmio_write.data);
 		break;
 	case HV_EXIT_HYPERCALL:
@@ -85,7 +160,7 @@ static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 		break;
 	case HV_EXIT_SYSREG_READ:
 		trace_add_hex(l, "addr", e->sysreg_read.addr);
-		trace_add_str(l, "reg", dec_rv_reg_name(e->sysreg_read.reg));
+		trace_add_str(l, "reg", reg_name(ev, e->sysreg_read.reg, true));
 		break;
 	case HV_EXIT_SYSREG_WRITE:
 		trace_add_hex(l, "addr", e->sysreg_write.addr);
@@ -97,6 +172,19 @@ static void add_exit_fields(const emu_event *ev, trace_kvlist *l)
 	case HV_EXIT_SYSTEM_DOWN:
 	case HV_EXIT_KIND_COUNT: break;
 	}
+}
+
+/* A PSCI or other SMCCC call: the function id (x0) and the answer in x0. */
+static void add_smccc_call(const hv_exit *e, trace_event *out)
+{
+	uint32_t id = (uint32_t)e->call.ext;
+	const char *name = dec_a64_smccc_function_name(id);
+	out->call_name = dec_a64_smccc_is_psci(id) ? "psci" : "smccc";
+	trace_add_hex(&out->call, "id", id);
+	if (name)
+		trace_add_str(&out->call, "function", name);
+	if (e->call.returns)
+		trace_add_int(&out->call, "error", e->call.error);
 }
 
 static void add_exit(const emu_event *ev, trace_event *out)
@@ -119,6 +207,10 @@ static void add_exit(const emu_event *ev, trace_event *out)
 		trace_add_str(&out->exit, "note", e->note);
 	if (!e->has_call)
 		return;
+	if (ev->arch == DEC_ARCH_AARCH64) {
+		add_smccc_call(e, out);
+		return;
+	}
 	dec_rv_sbi_call names;
 	uint32_t fid = (uint32_t)e->call.fid;
 	dec_rv_sbi_lookup((uint32_t)e->call.ext, &fid, &names);
@@ -143,12 +235,18 @@ void cli_event_to_trace(cli_event_conv *conv, const emu_event *ev, trace_event *
 	out->icount = ev->icount;
 	out->hart = ev->hart;
 	out->kind = ev->guest_trap ? "guest_trap" : "exit";
-	out->pc = ev->trap.epc;
-	add_trap(conv, ev, &out->trap);
+	out->pc = ev->pc;
+	if (ev->arch == DEC_ARCH_AARCH64)
+		add_trap_a64(conv, ev, &out->trap);
+	else
+		add_trap_rv(conv, ev, &out->trap);
 	if (ev->has_insn) {
 		out->has_insn = true;
 		out->insn_raw = ev->insn;
-		dec_rv_disasm(ev->insn, ev->trap.epc, out->insn_text, sizeof out->insn_text);
+		if (ev->arch == DEC_ARCH_AARCH64)
+			dec_a64_disasm(ev->insn, ev->pc, out->insn_text, sizeof out->insn_text);
+		else
+			dec_rv_disasm(ev->insn, ev->pc, out->insn_text, sizeof out->insn_text);
 	}
 	if (!ev->guest_trap)
 		add_exit(ev, out);

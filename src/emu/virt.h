@@ -18,6 +18,7 @@
 #ifndef TRAPSCOPE_EMU_VIRT_H
 #define TRAPSCOPE_EMU_VIRT_H
 
+#include "decode/decode.h"
 #include "emu/bus.h"
 #include "emu/rv_hart.h"
 #include "hv/hv_rv.h"
@@ -41,14 +42,24 @@ typedef enum emu_phase {
 	EMU_PHASE_RESUME,
 } emu_phase;
 
+/* An AArch64 trap as the hart latched it: the registers of the EL it was taken to. */
+typedef struct emu_a64_trap {
+	uint64_t esr, far, elr, spsr;
+	uint64_t hpfar; /* exits (taken to EL2) only */
+	uint8_t from_el, to_el;
+} emu_a64_trap;
+
 /* One trap, as the trace and the debugger see it. */
 typedef struct emu_event {
 	uint64_t seq;
 	uint64_t icount; /* the hart's retired instructions when it trapped */
 	unsigned hart;
-	bool guest_trap; /* a trap delegated to VS-mode: no exit */
-	rv_trap trap;
-	uint64_t hstatus; /* after the trap */
+	dec_arch arch;
+	uint64_t pc;	  /* the trapping instruction (or where an interrupt was taken) */
+	bool guest_trap;  /* a trap delegated to the guest (VS-mode / EL1): no exit */
+	rv_trap trap;	  /* RISC-V */
+	uint64_t hstatus; /* RISC-V: after the trap */
+	emu_a64_trap a64; /* AArch64 */
 	bool has_insn;
 	uint32_t insn;
 	unsigned insn_len;

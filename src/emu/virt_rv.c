@@ -325,7 +325,9 @@ static void event_insn(rv_hart *h, emu_event *ev, uint8_t priv)
 static void event_begin(emu_virt *m, unsigned id, emu_event *ev, bool want_insn)
 {
 	rv_hart *h = hart(m, id);
+	ev->arch = DEC_ARCH_RISCV64;
 	ev->icount = h->icount;
+	ev->pc = h->last_trap.epc;
 	ev->trap = h->last_trap;
 	ev->hstatus = h->hstatus;
 	if (ev->guest_trap)

@@ -36,7 +36,7 @@ typedef struct trace_kv {
 	unsigned count;
 } trace_kv;
 
-#define TRACE_MAX_KV 16
+#define TRACE_MAX_KV 32
 
 typedef struct trace_kvlist {
 	unsigned n;

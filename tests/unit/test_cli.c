@@ -2,10 +2,12 @@
  * quote what was refused, and one call's getopt state never leaks into the next. Found by
  * tests/fuzz/fuzz_explain_args.c. */
 #include "cli.h"
+#include "events.h"
 
 #include <check.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 static char last_error[256];
 
@@ -67,6 +69,85 @@ START_TEST(run_quotes_its_options_too)
 }
 END_TEST
 
+/* ---- machine events as trace events: AArch64 (values worked out from the Arm ARM) ---- */
+
+static const trace_kv *kv(const trace_kvlist *l, const char *key)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (strcmp(l->kv[i].key, key) == 0)
+			return &l->kv[i];
+	ck_abort_msg("no key %s", key);
+	return NULL;
+}
+
+START_TEST(a64_data_abort_event_decodes_esr_far_hpfar)
+{
+	/* STR W1, [X0] to IPA 0x9000004 (the PL011's data register + 4) with no stage-2 entry:
+	 * ESR_EL2 0x93810046 = EC 0x24 (data abort, lower EL), IL 1, ISV 1, SAS 2 (word),
+	 * SSE 0, SRT 1, SF 0, WnR 1, DFSC 0x06 (translation fault, level 2);
+	 * IPA = HPFAR_EL2.FIPA << 12 | FAR_EL2[11:0]. */
+	static emu_event ev;
+	static cli_event_conv conv;
+	static trace_event out;
+	ev = (emu_event){.arch = DEC_ARCH_AARCH64, .pc = 0x40080010, .hart = 1};
+	ev.a64 = (emu_a64_trap){.esr = 0x93810046,
+				.far = 0x9000004,
+				.hpfar = 0x90000,
+				.elr = 0x40080010,
+				.spsr = 0x3c5,
+				.from_el = 1,
+				.to_el = 2};
+	ev.exit = (hv_exit){.kind = HV_EXIT_MMIO_WRITE,
+			    .mmio_write = {.addr = 0x9000004, .width = 4, .reg = 1, .data = 0x41}};
+	cli_event_to_trace(&conv, &ev, &out);
+	ck_assert_uint_eq(out.pc, 0x40080010);
+	ck_assert_uint_eq(kv(&out.trap, "ec")->u, 0x24);
+	ck_assert_uint_eq(kv(&out.trap, "il")->u, 1);
+	ck_assert_uint_eq(kv(&out.trap, "iss")->u, 0x1810046);
+	ck_assert(kv(&out.trap, "isv")->b);
+	ck_assert_uint_eq(kv(&out.trap, "sas")->u, 2);
+	ck_assert(!kv(&out.trap, "sse")->b);
+	ck_assert_uint_eq(kv(&out.trap, "srt")->u, 1);
+	ck_assert(!kv(&out.trap, "sf")->b);
+	ck_assert(kv(&out.trap, "wnr")->b);
+	ck_assert(!kv(&out.trap, "s1ptw")->b);
+	ck_assert_uint_eq(kv(&out.trap, "fsc")->u, 0x06);
+	ck_assert_uint_eq(kv(&out.trap, "ipa")->u, 0x9000004);
+	ck_assert_uint_eq(kv(&out.trap, "elr")->u, 0x40080010);
+	ck_assert_str_eq(kv(&out.exit, "reg")->s, "w1");
+	ck_assert_str_eq(out.reason, "mmio_write");
+}
+END_TEST
+
+START_TEST(a64_psci_call_and_guest_trap)
+{
+	/* HVC #0 with x0 = 0x84000000 (PSCI_VERSION, SMC32): ESR 0x5a000000 = EC 0x16, IL 1. */
+	static emu_event ev;
+	static cli_event_conv conv;
+	static trace_event out;
+	ev = (emu_event){.arch = DEC_ARCH_AARCH64, .pc = 0x40080020};
+	ev.a64 = (emu_a64_trap){.esr = 0x5a000000, .elr = 0x40080024, .from_el = 1, .to_el = 2};
+	ev.exit = (hv_exit){.kind = HV_EXIT_NOTHING, .has_call = true};
+	ev.exit.call = (hv_call){.ext = 0x84000000, .error = 0x10001, .returns = true};
+	cli_event_to_trace(&conv, &ev, &out);
+	ck_assert_uint_eq(kv(&out.trap, "ec")->u, 0x16);
+	ck_assert_uint_eq(kv(&out.trap, "imm16")->u, 0);
+	ck_assert_str_eq(out.call_name, "psci");
+	ck_assert_uint_eq(kv(&out.call, "id")->u, 0x84000000);
+	ck_assert_int_eq(kv(&out.call, "error")->i, 0x10001);
+
+	/* SVC #5 taken by the guest at EL1: ESR_EL1 0x56000005; no HPFAR, no IPA. */
+	ev = (emu_event){.arch = DEC_ARCH_AARCH64, .pc = 0x40080030, .guest_trap = true};
+	ev.a64 = (emu_a64_trap){.esr = 0x56000005, .elr = 0x40080034, .from_el = 0, .to_el = 1};
+	cli_event_to_trace(&conv, &ev, &out);
+	ck_assert_uint_eq(kv(&out.trap, "ec")->u, 0x15);
+	ck_assert_uint_eq(kv(&out.trap, "imm16")->u, 5);
+	for (unsigned i = 0; i < out.trap.n; i++)
+		ck_assert_str_ne(out.trap.kv[i].key, "hpfar");
+	ck_assert_str_eq(out.kind, "guest_trap");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -77,6 +158,10 @@ int main(void)
 	tcase_add_test(tc, a_half_read_option_group_does_not_reach_the_next_call);
 	tcase_add_test(tc, run_quotes_its_options_too);
 	suite_add_tcase(s, tc);
+	TCase *events = tcase_create("events");
+	tcase_add_test(events, a64_data_abort_event_decodes_esr_far_hpfar);
+	tcase_add_test(events, a64_psci_call_and_guest_trap);
+	suite_add_tcase(s, events);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK); /* the getopt leak needs two calls in one process */
 	srunner_run_all(sr, CK_NORMAL);
