@@ -184,17 +184,17 @@ enum pl011_reg {
 #define PL011_FR_RXFE 0x10
 #define PL011_FR_TXFE 0x80
 
-/* The read/write registers: offset, reset value, writable bits. */
+/* The read/write registers: name, offset, reset value, writable bits. */
 static const struct pl011_reg_def {
-	uint16_t off;
 	const char *name;
+	uint16_t off;
 	uint16_t reset;
 	uint16_t writable;
 } pl011_regs[] = {
-    {PL011_ILPR, "ILPR", 0x00, 0xff},  {PL011_IBRD, "IBRD", 0x00, 0xffff},
-    {PL011_FBRD, "FBRD", 0x00, 0x3f},  {PL011_LCR_H, "LCR_H", 0x00, 0xff},
-    {PL011_CR, "CR", 0x300, 0xff87},   {PL011_IFLS, "IFLS", 0x12, 0x3f},
-    {PL011_IMSC, "IMSC", 0x00, 0x7ff}, {PL011_DMACR, "DMACR", 0x00, 0x07},
+    {"ILPR", PL011_ILPR, 0x00, 0xff},  {"IBRD", PL011_IBRD, 0x00, 0xffff},
+    {"FBRD", PL011_FBRD, 0x00, 0x3f},  {"LCR_H", PL011_LCR_H, 0x00, 0xff},
+    {"CR", PL011_CR, 0x300, 0xff87},   {"IFLS", PL011_IFLS, 0x12, 0x3f},
+    {"IMSC", PL011_IMSC, 0x00, 0x7ff}, {"DMACR", PL011_DMACR, 0x00, 0x07},
 };
 
 #define PL011_NREGS (sizeof pl011_regs / sizeof *pl011_regs)
