@@ -1,13 +1,13 @@
 #!/bin/sh
 # src/hv/ must build for a bare hypervisor: every file compiles with -ffreestanding -nostdlib
-# for riscv64 (and aarch64 when that cross compiler is installed), the objects link into one
-# relocatable object with no undefined symbol (no memcpy/memset the compiler slipped in, no
-# libc), and the sources include nothing but <stdint.h>, <stddef.h>, <stdbool.h> and their own
-# headers.
+# for riscv64 and for aarch64 (there with -mgeneral-regs-only: EL2 code must leave the FP/SIMD
+# registers, which hold the guest's state, alone), the objects link into one relocatable object
+# with no undefined symbol (no memcpy/memset the compiler slipped in, no libc), and the sources
+# include nothing but <stdint.h>, <stddef.h>, <stdbool.h> and their own headers.
 #
-# Environment: RISCV_GCC (default riscv64-linux-gnu-gcc), top_srcdir (default: this script's
-# parent directory). Exit 0 when all holds, 1 when not, 77 (skip) without a riscv64 compiler
-# and nothing else wrong.
+# Environment: RISCV_GCC (default riscv64-linux-gnu-gcc), AARCH64_GCC (default
+# aarch64-linux-gnu-gcc), top_srcdir (default: this script's parent directory). Exit 0 when all
+# holds, 1 when not, 77 (skip) when a cross compiler is missing and nothing else is wrong.
 
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 hv=$top/src/hv
@@ -42,49 +42,52 @@ fi
 
 # ---- freestanding builds --------------------------------------------------------------------
 
-# build CC NM NAME: compile each file, link them into one object, list undefined symbols
+# build CC NAME [FLAGS...]: compile each file, link them into one object, list undefined
+# symbols (with the nm beside CC)
 build() {
 	cc=$1
-	nm=$2
-	dir=$tmp/$3
+	nm=${cc%gcc}nm
+	name=$2
+	shift 2
+	dir=$tmp/$name
 	mkdir -p "$dir"
 	for src in "$hv"/*.c; do
 		obj=$dir/$(basename "$src" .c).o
-		"$cc" -ffreestanding -nostdlib -O2 -Wall -Wextra -Werror -I"$top/src" \
+		"$cc" -ffreestanding -nostdlib -O2 -Wall -Wextra -Werror "$@" -I"$top/src" \
 			-c "$src" -o "$obj" || {
-			fail "$3: $src does not compile freestanding"
+			fail "$name: $src does not compile freestanding"
 			return
 		}
 	done
 	"$cc" -nostdlib -no-pie -Wl,-r -o "$dir/hv.o" "$dir"/hv_*.o || {
-		fail "$3: the objects do not link into one"
+		fail "$name: the objects do not link into one"
 		return
 	}
 	undefined=$("$nm" -u "$dir/hv.o") || {
-		fail "$3: $nm failed"
+		fail "$name: $nm failed"
 		return
 	}
 	if test -n "$undefined"; then
-		fail "$3: undefined symbols in src/hv:"
+		fail "$name: undefined symbols in src/hv:"
 		printf '%s\n' "$undefined"
 		return
 	fi
-	echo "ok: $3 freestanding build, no undefined symbols"
+	echo "ok: $name freestanding build, no undefined symbols"
 }
 
-riscv_cc=${RISCV_GCC:-riscv64-linux-gnu-gcc}
-if ! command -v "$riscv_cc" >/dev/null 2>&1; then
-	echo "SKIP: no riscv64 compiler (set RISCV_GCC)"
-	test $status -eq 0 && exit 77
-	exit $status
-fi
-build "$riscv_cc" "${riscv_cc%gcc}nm" riscv64
+missing=
+# for_target CC NAME [FLAGS...]: build for that target, or note the compiler is missing
+for_target() {
+	if command -v "$1" >/dev/null 2>&1; then
+		build "$@"
+	else
+		echo "SKIP: no $2 compiler ($1)"
+		missing=yes
+	fi
+}
 
-arm_cc=aarch64-linux-gnu-gcc
-if command -v "$arm_cc" >/dev/null 2>&1; then
-	build "$arm_cc" aarch64-linux-gnu-nm aarch64
-else
-	echo "note: $arm_cc is not installed; the aarch64 build is skipped"
-fi
+for_target "${RISCV_GCC:-riscv64-linux-gnu-gcc}" riscv64
+for_target "${AARCH64_GCC:-aarch64-linux-gnu-gcc}" aarch64 -mgeneral-regs-only
 
+test $status -eq 0 && test -n "$missing" && exit 77
 exit $status

@@ -74,12 +74,20 @@ typedef struct hv_exit {
 			uint8_t reg;   /* destination GPR number */
 			uint8_t reg_width;
 			bool sign_extend;
+			/* AArch64 LDP/LDPSW: a second access of width bytes at addr + width
+			 * into reg2 (two device reads) */
+			bool pair;
+			uint8_t reg2;
 		} mmio_read;
 		struct {
 			uint64_t addr;
 			uint8_t width;
 			uint8_t reg; /* source GPR number, for explanations */
 			uint64_t data;
+			/* AArch64 STP: data2 (from reg2) goes to addr + width too */
+			bool pair;
+			uint8_t reg2;
+			uint64_t data2;
 		} mmio_write;
 		struct {
 			/* CSR number / AArch64 SysRegAddr (ISS with Rt, dir cleared) */
@@ -121,7 +129,8 @@ typedef struct hv_exit {
 	/* How the handler got there: for traces and the debugger's "handler" phase. */
 	hv_insn_source insn_source;
 	/* the instruction decoded, when insn_source != NONE: htinst's 32-bit form (bit 1 set)
-	 * from HV_INSN_HTINST, else the raw bits (16 of them for a compressed instruction) */
+	 * from HV_INSN_HTINST, ESR_EL2[31:0] (EC, IL, ISS) from HV_INSN_SYNDROME, else the raw
+	 * bits (16 of them for a compressed instruction) */
 	uint32_t insn;
 	uint8_t insn_len; /* its length in the guest: 2 or 4 */
 	bool has_call;	  /* call is valid: the exit came from an SBI/PSCI/SMCCC call */

@@ -14,6 +14,8 @@
 static const hv_pt_fmt *const formats[] = {
     [HV_PT_RV_SV39X4] = &hv_rv_sv39x4_fmt,
     [HV_PT_RV_SV48X4] = &hv_rv_sv48x4_fmt,
+    [HV_PT_A64_IPA39] = &hv_a64_ipa39_fmt,
+    [HV_PT_A64_IPA48] = &hv_a64_ipa48_fmt,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -69,14 +71,30 @@ static uint64_t *pte_at(const hv_aspace *as, uint64_t table, unsigned index)
 	return as->hal->phys_to_virt(as->hal->ctx, table + (uint64_t)index * PTE_BYTES);
 }
 
-/* Entry index of table at level as the walker sees it: a pointer at the last level faults. */
+/* Entry index of table at level as the walker sees it: a pointer at the last level faults, so
+ * do a last-level leaf without the format's page bits and a leaf larger than it allows. */
 static hv_pte_kind pte_read(const hv_aspace *as, uint64_t table, unsigned level, unsigned index,
 			    uint64_t *pa, uint32_t *flags)
 {
 	const hv_pt_fmt *f = fmt_of(as);
-	hv_pte_kind kind = f->decode(*pte_at(as, table, index), pa, flags);
+	uint64_t pte = *pte_at(as, table, index);
+	bool last = level + 1 == f->levels;
+	hv_pte_kind kind;
 
-	return kind == HV_PTE_TABLE && level + 1 == f->levels ? HV_PTE_INVALID : kind;
+	if (last && (pte & f->page_bits) != f->page_bits)
+		return HV_PTE_INVALID;
+	kind = f->decode(last ? pte & ~f->page_bits : pte, pa, flags);
+	if (kind == HV_PTE_TABLE && last)
+		return HV_PTE_INVALID;
+	if (kind == HV_PTE_LEAF && f->max_block_shift && level_shift(f, level) > f->max_block_shift)
+		return HV_PTE_INVALID;
+	return kind;
+}
+
+/* The leaf mapping 1 << shift bytes at hpa. */
+static uint64_t leaf_pte(const hv_pt_fmt *f, unsigned shift, uint64_t hpa, uint32_t flags)
+{
+	return f->leaf(hpa, flags) | (shift == HV_PAGE_SHIFT ? f->page_bits : 0);
 }
 
 /* ---- frames ---- */
@@ -144,7 +162,8 @@ static uint64_t pt_split(hv_aspace *as, uint64_t *pte, unsigned shift, uint64_t 
 	if (!table)
 		return 0;
 	for (unsigned i = 0; i < 1u << LEVEL_BITS; i++)
-		*pte_at(as, table, i) = f->leaf(hpa + ((uint64_t)i << sub_shift), flags);
+		*pte_at(as, table, i) =
+		    leaf_pte(f, sub_shift, hpa + ((uint64_t)i << sub_shift), flags);
 	*pte = f->table(table);
 	return table;
 }
@@ -396,7 +415,7 @@ hv_err hv_aspace_map_linear(hv_aspace *as, uint64_t gpa, uint64_t hpa, uint64_t 
 	while (done < size) {
 		unsigned shift = linear_shift(f, gpa + done, hpa + done, size - done);
 
-		err = pt_set_leaf(as, gpa + done, shift, f->leaf(hpa + done, flags));
+		err = pt_set_leaf(as, gpa + done, shift, leaf_pte(f, shift, hpa + done, flags));
 		if (err)
 			break;
 		done += UINT64_C(1) << shift;
@@ -418,7 +437,8 @@ static hv_err map_new_frame(hv_aspace *as, uint64_t gpa, uint32_t flags)
 
 	if (!frame)
 		return HV_ERR_NOMEM;
-	err = pt_set_leaf(as, gpa, HV_PAGE_SHIFT, fmt_of(as)->leaf(frame, flags));
+	err =
+	    pt_set_leaf(as, gpa, HV_PAGE_SHIFT, leaf_pte(fmt_of(as), HV_PAGE_SHIFT, frame, flags));
 	if (err) {
 		frames_put(as, frame, 1);
 		clear_range(as, gpa, gpa + HV_PAGE_SIZE, false); /* the tables it got so far */

@@ -103,6 +103,8 @@ static const uint64_t hgatp_mode[] = {
 
 uint64_t hv_aspace_hgatp(const hv_aspace *as, uint16_t vmid)
 {
+	if ((unsigned)as->format >= sizeof(hgatp_mode) / sizeof(hgatp_mode[0]))
+		return 0;
 	return hgatp_mode[as->format] << HGATP_MODE_SHIFT |
 	       (vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT | as->root >> HV_PAGE_SHIFT;
 }
