@@ -780,6 +780,14 @@ static bool load_guest(cli_dbg *s, const debug_opts *o, const char *program)
 		s->m = NULL;
 		return false;
 	}
+	if (emu_virt_arch_id(s->m) != DEC_ARCH_RISCV64) {
+		cli_error("%s: the debugger steps RISC-V guests only so far (AArch64: use run)",
+			  s->program);
+		emu_virt_free(s->m);
+		free(s->m);
+		s->m = NULL;
+		return false;
+	}
 	return true;
 }
 

@@ -1130,7 +1130,7 @@ static bool write_records(cli_dbg *s, trace_writer *w, trace_save *t)
 
 static bool save_trace(cli_dbg *s, const char *cmd, const char *path, trace_save *t)
 {
-	const trace_header hdr = {"riscv64", "virt", s->program};
+	const trace_header hdr = {emu_virt_arch_name(s->m), "virt", s->program};
 	char err[256];
 	trace_writer *w = trace_open(path, &hdr, err, sizeof err);
 	if (!w)

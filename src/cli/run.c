@@ -34,12 +34,15 @@ static void run_usage(FILE *out)
 	    out,
 	    "usage: trapscope run [OPTIONS] PROGRAM.elf\n"
 	    "\n"
-	    "Runs a static RISC-V ELF. On the virt machine (the default) it is a guest kernel in\n"
+	    "Runs a static RISC-V or AArch64 ELF. On the virt machine (the default) it is a guest "
+	    "kernel in\n"
 	    "VS-mode under trapscope's native hypervisor: it starts at the ELF entry with a0 = "
 	    "hart\n"
 	    "id and a1 = 0, guest RAM is at GPA 0x80000000, a ns16550a UART at 0x10000000 and a\n"
 	    "SiFive test finisher at 0x100000 are reached through MMIO exits, and SBI calls are\n"
-	    "answered by the exit handler. On the bare machine it runs from M-mode with RAM at\n"
+	    "answered by the exit handler. An AArch64 ELF (virt only) is an EL1 guest under the\n"
+	    "native EL2 hypervisor: RAM at IPA 0x40000000, a PL011 UART at 0x09000000, PSCI and\n"
+	    "SMCCC over HVC and SMC. On the bare machine it runs from M-mode with RAM at\n"
 	    "0x80000000 (128 MiB), CLINT, UART, finisher and HTIF (tohost/fromhost).\n"
 	    "\n"
 	    "Exit status: 0 when the guest shuts down cleanly (SBI SRST/legacy shutdown, finisher\n"
@@ -358,11 +361,11 @@ static void run_on_event(void *ctx, const emu_event *ev)
 	}
 }
 
-static bool open_trace(const run_opts *o, const char *program, run_sink *s)
+static bool open_trace(const run_opts *o, const emu_virt *m, const char *program, run_sink *s)
 {
 	if (!o->trace)
 		return true;
-	const trace_header hdr = {"riscv64", "virt", program};
+	const trace_header hdr = {emu_virt_arch_name(m), "virt", program};
 	char err[256];
 	s->trace = trace_open(o->trace, &hdr, err, sizeof err);
 	if (!s->trace)
@@ -423,7 +426,7 @@ static int run_virt(const run_opts *o, const char *program)
 		cli_error("%s: %s", program, err);
 		status = CLI_EXIT_USAGE;
 	} else {
-		if (open_trace(o, program, sink)) {
+		if (open_trace(o, m, program, sink)) {
 			struct timespec t0;
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			emu_virt_run(m, o->max_insns);

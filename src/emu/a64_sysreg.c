@@ -161,6 +161,16 @@ static uint64_t read_mpidr(const a64_hart *h)
 
 /* DCZID_EL0.DZP reads 1 where DC ZVA is prohibited: EL0 without SCTLR_EL1.DZE, or EL0/EL1
  * under HCR_EL2.TDZ. */
+/* ISR_EL1: the interrupts pending at EL1, as the Arm ARM defines them under a hypervisor:
+ * with HCR_EL2.IMO / FMO the virtual ones (VI, VF), else the physical lines. I is bit 7, F 6. */
+static uint64_t read_isr(const a64_hart *h)
+{
+	uint64_t hcr = h->mmu.hcr_el2;
+	bool irq = hcr & A64_HCR_IMO ? (hcr & A64_HCR_VI) != 0 : h->irq_line;
+	bool fiq = hcr & A64_HCR_FMO ? (hcr & A64_HCR_VF) != 0 : h->fiq_line;
+	return (uint64_t)irq << 7 | (uint64_t)fiq << 6;
+}
+
 static uint64_t read_dczid(const a64_hart *h)
 {
 	bool prohibited = (h->el == A64_EL0 && !(h->mmu.sctlr_el1 & A64_SCTLR_DZE)) ||
@@ -327,6 +337,10 @@ static const a64_sysreg table[] = {
     F("MAIR_EL1", KEY(3, 0, 10, 2, 0), mmu.mair_el1, EL1, EL1, A64_SR_TVM, true),
     F("AMAIR_EL1", KEY(3, 0, 10, 3, 0), amair_el1, EL1, EL1, A64_SR_TVM, false),
     F("VBAR_EL1", KEY(3, 0, 12, 0, 0), vbar_el1, EL1, EL1, A64_SR_NONE, false),
+    A("ISR_EL1", KEY(3, 0, 12, 1, 0), EL1, NO, A64_SR_NONE, read_isr, NULL),
+    /* The one GICv3 CPU-interface register modelled: a hypervisor with IMO set emulates SGIs
+     * (there is no interrupt controller; with IMO clear the write goes nowhere). */
+    A("ICC_SGI1R_EL1", KEY(3, 0, 12, 11, 5), NO, EL1, A64_SR_IMO, NULL, write_ignored),
     F("CONTEXTIDR_EL1", KEY(3, 0, 13, 0, 1), contextidr_el1, EL1, EL1, A64_SR_TVM, false),
     F("TPIDR_EL1", KEY(3, 0, 13, 0, 4), tpidr_el1, EL1, EL1, A64_SR_NONE, false),
     F("TPIDR_EL0", KEY(3, 3, 13, 0, 2), tpidr_el0, EL0, EL0, A64_SR_NONE, false),
@@ -492,6 +506,7 @@ static refusal el2_check(const a64_hart *h, unsigned trap, bool write)
 	case A64_SR_CTR: return hcr(h, A64_HCR_TID2) ? TRAP_EL2 : ALLOWED;
 	case A64_SR_TID3: return hcr(h, A64_HCR_TID3) ? TRAP_EL2 : ALLOWED;
 	case A64_SR_TACR: return hcr(h, A64_HCR_TACR) ? TRAP_EL2 : ALLOWED;
+	case A64_SR_IMO: return hcr(h, A64_HCR_IMO) ? TRAP_EL2 : ALLOWED;
 	case A64_SR_TCPAC: return (h->cptr_el2 & CPTR_TCPAC) ? TRAP_EL2 : ALLOWED;
 	case A64_SR_FP: return (h->cptr_el2 & CPTR_TFP) ? FP_EL2 : ALLOWED;
 	case A64_SR_CNTPCT: return (h->cnthctl_el2 & CNTHCTL_PCTEN) ? ALLOWED : TRAP_EL2;

@@ -269,42 +269,56 @@ static void act_finisher(emu_virt *m)
 	}
 }
 
+/* One device access of an MMIO exit; returns the value read (0 for writes and refusals). */
+static uint64_t device_access(emu_virt *m, emu_event *ev, bool write, uint64_t addr, unsigned width,
+			      uint64_t val)
+{
+	emu_device *d = emu_bus_find(&m->mmio, addr, width);
+	emu_virt_action_step(m);
+	if (!d) {
+		ev->unassigned = true;
+		emu_virt_action_add(m, "unassigned GPA 0x%" PRIx64 ": %s", addr,
+				    write ? "write dropped" : "read as 0");
+		return 0;
+	}
+	uint64_t off = addr - d->base;
+	const char *reg = d->reg_name ? d->reg_name(d, off, write) : NULL;
+	bool ok = write ? d->write(d, off, width, val) : d->read(d, off, width, &val);
+	if (reg)
+		emu_virt_action_add(m, "%s: %s", d->name, reg);
+	else
+		emu_virt_action_add(m, "%s+0x%" PRIx64, d->name, off);
+	if (!ok) {
+		emu_virt_action_add(m, ": %u-byte %s not accepted, %s", width,
+				    write ? "write" : "read", write ? "dropped" : "read as 0");
+		return 0;
+	}
+	emu_virt_action_add(m, " %s 0x%" PRIx64, write ? "<-" : "->", val);
+	if (write && reg && (!strcmp(reg, "THR") || !strcmp(reg, "DR")) && val >= 0x20 &&
+	    val < 0x7f)
+		emu_virt_action_add(m, " '%c'", (int)val);
+	return write ? 0 : val;
+}
+
+/* The device accesses of an MMIO exit: one, or two for an AArch64 pair (LDP/STP), the second
+ * at addr + width. */
 static void act_mmio(emu_virt *m, unsigned id)
 {
 	emu_vcpu *v = &m->vcpu[id];
 	const hv_exit *e = &v->exit;
-	bool write = e->kind == HV_EXIT_MMIO_WRITE;
-	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
-	unsigned width = write ? e->mmio_write.width : e->mmio_read.width;
-	uint64_t val = write ? e->mmio_write.data : 0;
-	emu_device *d = emu_bus_find(&m->mmio, addr, width);
-
-	emu_virt_action_step(m);
-	if (!d) {
-		v->ev.unassigned = true;
-		emu_virt_action_add(m, "unassigned GPA 0x%" PRIx64 ": %s", addr,
-				    write ? "write dropped" : "read as 0");
+	if (e->kind == HV_EXIT_MMIO_WRITE) {
+		const unsigned w = e->mmio_write.width;
+		device_access(m, &v->ev, true, e->mmio_write.addr, w, e->mmio_write.data);
+		if (e->mmio_write.pair)
+			device_access(m, &v->ev, true, e->mmio_write.addr + w, w,
+				      e->mmio_write.data2);
 	} else {
-		uint64_t off = addr - d->base;
-		const char *reg = d->reg_name ? d->reg_name(d, off, write) : NULL;
-		bool ok = write ? d->write(d, off, width, val) : d->read(d, off, width, &val);
-		if (reg)
-			emu_virt_action_add(m, "%s: %s", d->name, reg);
-		else
-			emu_virt_action_add(m, "%s+0x%" PRIx64, d->name, off);
-		if (!ok) {
-			val = 0;
-			emu_virt_action_add(m, ": %u-byte %s not accepted, %s", width,
-					    write ? "write" : "read",
-					    write ? "dropped" : "read as 0");
-		} else {
-			emu_virt_action_add(m, " %s 0x%" PRIx64, write ? "<-" : "->", val);
-			if (write && reg && strcmp(reg, "THR") == 0 && val >= 0x20 && val < 0x7f)
-				emu_virt_action_add(m, " '%c'", (int)val);
-		}
+		const unsigned w = e->mmio_read.width;
+		uint64_t val = device_access(m, &v->ev, false, e->mmio_read.addr, w, 0), val2 = 0;
+		if (e->mmio_read.pair)
+			val2 = device_access(m, &v->ev, false, e->mmio_read.addr + w, w, 0);
+		v->ev.mmio_value = m->arch->complete_mmio_read(m, id, e, val, val2);
 	}
-	if (!write)
-		v->ev.mmio_value = m->arch->complete_mmio_read(m, id, e, val);
 	act_finisher(m);
 }
 
@@ -413,6 +427,9 @@ static void act(emu_virt *m, unsigned id)
 		break;
 	case HV_EXIT_SYSREG_READ:
 	case HV_EXIT_SYSREG_WRITE:
+		if (m->arch->act_sysreg)
+			m->arch->act_sysreg(m, id, e);
+		break;
 	case HV_EXIT_NOTHING:
 	case HV_EXIT_KIND_COUNT: break;
 	}
@@ -750,11 +767,40 @@ static bool build(emu_virt *m, char *err, size_t errlen)
 	return m->status == EMU_VIRT_RUNNING;
 }
 
+/* The architecture the program's ELF header names (e_machine); RISC-V when it names neither,
+ * and the loader then says what is wrong with the file. */
+static const emu_virt_arch *arch_of(const emu_virt_config *cfg)
+{
+	uint8_t hdr[20] = {0};
+	if (cfg->program_image) {
+		memcpy(hdr, cfg->program_image, cfg->program_size < 20 ? cfg->program_size : 20);
+	} else {
+		FILE *f = fopen(cfg->program, "rb");
+		if (f) {
+			if (fread(hdr, 1, sizeof hdr, f) != sizeof hdr)
+				hdr[18] = 0;
+			fclose(f);
+		}
+	}
+	unsigned machine = hdr[18] | (unsigned)hdr[19] << 8;
+	return machine == emu_virt_a64.elf_machine ? &emu_virt_a64 : &emu_virt_rv;
+}
+
+const char *emu_virt_arch_name(const emu_virt *m)
+{
+	return m->arch->name;
+}
+
+dec_arch emu_virt_arch_id(const emu_virt *m)
+{
+	return m->arch == &emu_virt_a64 ? DEC_ARCH_AARCH64 : DEC_ARCH_RISCV64;
+}
+
 bool emu_virt_create(emu_virt *m, const emu_virt_config *cfg, char *err, size_t errlen)
 {
 	memset(m, 0, sizeof *m);
 	m->cfg = *cfg;
-	m->arch = &emu_virt_rv;
+	m->arch = arch_of(cfg);
 	if (m->cfg.harts == 0 || m->cfg.harts > EMU_VIRT_MAX_HARTS) {
 		snprintf(err, errlen, "%u harts: the virt machine has 1 to %u", m->cfg.harts,
 			 EMU_VIRT_MAX_HARTS);

@@ -19,8 +19,10 @@
 #define TRAPSCOPE_EMU_VIRT_H
 
 #include "decode/decode.h"
+#include "emu/a64_hart.h"
 #include "emu/bus.h"
 #include "emu/rv_hart.h"
+#include "hv/hv_a64.h"
 #include "hv/hv_rv.h"
 
 #include <signal.h>
@@ -99,14 +101,21 @@ typedef enum emu_virt_status {
 } emu_virt_status;
 
 typedef struct emu_vcpu {
-	rv_hart hart;
+	union {
+		rv_hart hart;
+		a64_hart a64;
+	};
 	emu_phase phase;
 	bool stopped; /* not started, or HART_STOP */
 	bool halted;  /* WFI / HART_SUSPEND: waits in RESUME for an interrupt */
 	hv_exit exit;
 	emu_event ev;
 	uint64_t t0_ns;
-	hv_rv_vcpu saved; /* the block as the world switch saved it, to restore only changes */
+	union { /* the block as the world switch saved it, to restore only changes */
+		hv_rv_vcpu saved;
+		hv_a64_vcpu a64_saved;
+	};
+	bool sgi_pending; /* AArch64: an SGI sent since the vCPU's last exit */
 } emu_vcpu;
 
 typedef struct emu_frames {
@@ -126,7 +135,10 @@ typedef struct emu_virt {
 	emu_bus mmio; /* guest devices by GPA (no RAM behind it) */
 	emu_frames frames;
 	hv_hal hal;
-	hv_rv_vm vm;
+	union {
+		hv_rv_vm vm;
+		hv_a64_vm a64_vm;
+	};
 	emu_vcpu vcpu[EMU_VIRT_MAX_HARTS];
 	emu_elf elf;
 	uint64_t now; /* machine time */
@@ -180,6 +192,10 @@ emu_pause emu_virt_run_until(emu_virt *m, uint64_t max_insns, const emu_virt_sto
  * copy of the VM with the HAL's effects held back (no timer, interrupt, console or TLB change).
  * The machine is left as it was. */
 void emu_virt_peek_exit(emu_virt *m, unsigned hart, hv_exit *out);
+
+/* "riscv64" or "aarch64": the architecture of the loaded guest. */
+const char *emu_virt_arch_name(const emu_virt *m);
+dec_arch emu_virt_arch_id(const emu_virt *m);
 
 /* Total retired instructions over all harts. */
 uint64_t emu_virt_icount(const emu_virt *m);

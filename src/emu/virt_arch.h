@@ -2,7 +2,7 @@
  *
  * virt.c owns everything the architectures share: host memory and frames, the device bus,
  * scheduling in turns on one clock, the five phases of an exit, the VMM's actions, events and
- * the debugger's pauses. An architecture (virt_rv.c; AArch64 next) supplies its hart, its
+ * the debugger's pauses. An architecture (virt_rv.c, virt_a64.c) supplies its hart, its
  * world switch, its exit handler from src/hv and the few facts of its machine layout.
  */
 #ifndef TRAPSCOPE_EMU_VIRT_ARCH_H
@@ -60,11 +60,15 @@ struct emu_virt_arch {
 	void (*switch_restore)(emu_virt *m, unsigned id, bool full);
 	void (*handle_exit)(emu_virt *m, unsigned id, hv_exit *out);
 	void (*wake)(emu_virt *m, unsigned id); /* the hv's call when a halted vCPU wakes */
-	/* Completes an MMIO read with the device's value; returns what the guest register got. */
-	uint64_t (*complete_mmio_read)(emu_virt *m, unsigned id, const hv_exit *e, uint64_t val);
+	/* Completes an MMIO read with the device's value (val2: the second register of an
+	 * AArch64 pair); returns what the guest register got. */
+	uint64_t (*complete_mmio_read)(emu_virt *m, unsigned id, const hv_exit *e, uint64_t val,
+				       uint64_t val2);
 	void (*set_return)(emu_virt *m, unsigned id, uint64_t value); /* hypercall answer */
 	uint64_t (*resume_pc)(const emu_virt *m, unsigned id);	      /* where the guest resumes */
 	void (*raise_ipi)(emu_virt *m, unsigned target);
+	/* A system-register exit the hypervisor left to the VMM (NULL: the hv never makes one). */
+	void (*act_sysreg)(emu_virt *m, unsigned id, const hv_exit *e);
 	/* system_down: did the guest report a failure (SBI SRST reason "system failure")?
 	 * how does it describe its power-off? */
 	bool (*down_is_failure)(const emu_virt *m, unsigned id, const hv_exit *e);
@@ -73,7 +77,7 @@ struct emu_virt_arch {
 	void (*describe_start)(emu_virt *m, const hv_exit *e);
 };
 
-extern const emu_virt_arch emu_virt_rv;
+extern const emu_virt_arch emu_virt_rv, emu_virt_a64;
 
 /* ---- what virt.c offers the architectures ---- */
 /* The current exit's action line (no-ops when nobody reads events). */

@@ -346,8 +346,10 @@ static void wake(emu_virt *m, unsigned id)
 	hv_rv_vcpu_wake(&m->vm, &m->vm.vcpu[id]);
 }
 
-static uint64_t complete_mmio_read(emu_virt *m, unsigned id, const hv_exit *e, uint64_t val)
+static uint64_t complete_mmio_read(emu_virt *m, unsigned id, const hv_exit *e, uint64_t val,
+				   uint64_t val2)
 {
+	(void)val2; /* RISC-V loads one register */
 	hv_rv_vcpu *c = &m->vm.vcpu[id];
 	hv_rv_complete_mmio_read(c, e, val);
 	return e->mmio_read.reg ? c->gpr[e->mmio_read.reg] : 0;

@@ -119,7 +119,7 @@ expect_usage_error run "$work/truncated.elf"
 cp "$work/pass.elf" "$work/arm.elf" # e_machine (offset 18) = 183, EM_AARCH64
 printf '\267\000' | dd of="$work/arm.elf" bs=1 seek=18 conv=notrunc status=none
 expect_usage_error run "$work/arm.elf"
-expect_stderr_has "AArch64" run "$work/arm.elf"
+expect_stderr_has "AArch64" run --machine bare "$work/arm.elf"
 expect_stderr_has "nonexistent.elf" run "$work/nonexistent.elf"
 : >"$work/empty.elf"
 expect_usage_error run "$work/empty.elf"

@@ -12,15 +12,14 @@
 #     exit status (0, or the failure code through semihosting) and their console lines with
 #     exact check counts. Where the same binary can run on both machines (svc, stage1, demo)
 #     the trapscope build runs under QEMU as well;
-#  5. under trapscope, once `trapscope run` supports AArch64 guests (A64_TRAPSCOPE=1): the
-#     exit status and console, then field-by-field trace checks in the check_* functions of
-#     the last section. The expected exits are documented at the top of each guest and
-#     summed up above each check_* function; the trace format for AArch64 exits is not
-#     settled yet, so those functions are left for the lead to fill in (marked TODO(lead)).
+#  5. under trapscope (A64_TRAPSCOPE=0 skips it): the exit status and console, then the trace
+#     checked field by field in the check_* functions of the last section, and against the
+#     trace schema. The expected exits are documented at the top of each guest and summed up
+#     above each check_* function.
 #
 # Environment: A64_GCC (default aarch64-linux-gnu-gcc), QEMU_AARCH64 (default
 # qemu-system-aarch64): exit 77 (skip) when either is missing. TRAPSCOPE (the binary, for the
-# trapscope section), A64_TRAPSCOPE=1 to run that section, top_srcdir, TIME_LIMIT (seconds per
+# trapscope section), A64_TRAPSCOPE=0 to skip that section, top_srcdir, TIME_LIMIT (seconds per
 # QEMU run), MAX_INSNS; KEEP=1 keeps the work directory and prints its name; SHOW=1 prints the
 # MMIO exit table with the ESR values worked out.
 #
@@ -464,17 +463,21 @@ if qemu_run qemu-fetchfault "$work/q-fetchfault.elf" 238; then
 fi
 
 # ==== trapscope =================================================================================
-# TODO(lead): the section below runs once `trapscope run` supports AArch64 guests on the virt
-# machine; until then it is skipped unless A64_TRAPSCOPE=1. ts_run, the console checks and
-# the exit statuses are written; the field-by-field trace checks go into the check_*
-# functions (each lists the exits its guest must produce, from the guest's own header). The
-# helpers above give the expected values: sym (pcs), esr_* (syndromes), MMIO_EXITS and
-# mmio_row_esr (every MMIO exit of mmio.S). Common to every exit (worth a `tall` like
-# run-vs.sh's common()): ESR_EL2.IL = 1; HVC exits resume at ELR (already past the HVC);
-# SMC, MSR/MRS, WFI and data-abort exits resume at ELR + 4 unless the call does not return
-# (CPU_OFF, SYSTEM_OFF, SYSTEM_RESET) or the exit is a re-executed lazy mapping; FAR_EL2
-# and HPFAR_EL2 are meaningful for aborts only, IPA = HPFAR.FIPA << 12 | FAR[11:0]; guest
-# traps resume at a64_vectors + 0x200 (EL1 sync), + 0x280 (EL1 IRQ) or + 0x400 (EL0 sync).
+# Each guest under trapscope: exit status, console, then its trace checked field by field
+# against the exits its header lists (the helpers above give the expected values: sym (pcs),
+# esr_* (syndromes), MMIO_EXITS and mmio_row_esr (every ISV=1 MMIO exit of mmio.S)).
+# A64_TRAPSCOPE=0 skips the section.
+
+# tq RUN FILTER: a jq query on the run's trace (one JSON document).
+tq() { jq -r "$2" "$work/$1.json" 2>/dev/null; }
+# texpect RUN WHAT FILTER WANT
+texpect() { expect_eq "$1: $2" "$(tq "$1" "$3")" "$4"; }
+# event_at RUN PC: the first event whose pc is PC, as one line of JSON.
+event_at() { jq -c --arg pc "$2" '[.events[] | select(.pc == $pc)][0]' "$work/$1.json"; }
+# Every exit: ESR_EL2.IL = 1 (A64 instructions are 32 bits).
+common_checks() {
+	texpect "$1" "exits with IL = 0" '[.events[] | select(.kind == "exit" and .trap.il != 1)] | length' 0
+}
 
 ts_run() { # RUN GUEST STATUS [OPTIONS...]: stdout in $work/RUN.out, stderr RUN.err, trace RUN.json
 	local run=$1 guest=$2 want=$3 rc=0
@@ -500,7 +503,15 @@ ts_run() { # RUN GUEST STATUS [OPTIONS...]: stdout in $work/RUN.out, stderr RUN.
 check_demo() { # RUN
 	out_has "$1" "Hello from an EL1 guest, through the PL011!"
 	out_has "$1" "demo: cpu 0, PSCI 1.1, UART FR = 0x90, hypercall answered"
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	texpect "$1" "first FR read" '.events[0] | [.trap.esr, .exit.addr, .exit.value, .exit.reg] | join(" ")' \
+		"0x93820005 0x9000018 0x90 w2"
+	texpect "$1" "PSCI_VERSION" '[.events[] | select(.exit.psci.id == "0x84000000")][0].exit.psci.error' 65537
+	texpect "$1" "hypercall" '[.events[] | select(.exit.reason == "hypercall")][0].exit | [.nr, .args[0], .args[1], .args[2]] | join(" ")' \
+		"0x1 0x11 0x22 0x33"
+	texpect "$1" "HVC resumes at ELR" '[.events[] | select(.trap.ec == 22 and .resume_pc != null and .resume_pc != .trap.elr)] | length' 0
+	texpect "$1" "last exit" '.events[-1] | [.exit.reason, .exit.psci.id] | join(" ")' "system_down 0x84000008"
+	texpect "$1" "guest traps" '[.events[] | select(.kind == "guest_trap")] | length' 0
 }
 
 # mmio: the exits of MMIO_EXITS in that order (mmio_uart_dr once per byte of "mmio: uart
@@ -510,7 +521,23 @@ check_demo() { # RUN
 check_mmio() { # RUN
 	out_has "$1" "mmio: uart ok"
 	out_has "$1" "mmio: 56 checks, 0 failed" # the QEMU build has 19 more (QIMG)
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	local row label isv dir addr val pc ev
+	for row in "${MMIO_EXITS[@]}"; do
+		IFS='|' read -r label _ isv dir _ _ _ _ _ addr val <<<"$row"
+		if [ "$isv" != 1 ] || [ "$label" = mmio_uart_dr ]; then continue; fi
+		pc=$(sym mmio "$label")
+		ev=$(event_at "$1" "$pc")
+		expect_eq "$1: $label ESR_EL2" "$(jq -r '.trap.esr' <<<"$ev")" "$(mmio_row_esr "$row")"
+		expect_eq "$1: $label IPA" "$(jq -r '.trap.ipa' <<<"$ev")" "$addr"
+		expect_eq "$1: $label exit" "$(jq -r '[.exit.reason, .exit.addr] | join(" ")' <<<"$ev")" \
+			"mmio_$([ "$dir" = w ] && echo write || echo read) $addr"
+		case $val in
+		0x*) expect_eq "$1: $label value" \
+			"$(jq -r "if .exit.reason == \"mmio_write\" then .exit.data else .exit.value end" <<<"$ev")" "$val" ;;
+		esac
+		expect_eq "$1: $label resumes after it" "$(jq -r '.resume_pc' <<<"$ev")" "$(hx "$pc + 4")"
+	done
 }
 
 # psci: see psci.c's header: per conduit (HVC ESR 0x5a000000, ELR already + 4; SMC ESR
@@ -523,7 +550,12 @@ check_psci() { # RUN [ENDING]
 	out_has "$1" "psci: cpu 1 up, context 0x5eed0002"
 	out_has "$1" "psci: 81 checks, 0 failed"
 	[ -n "${2:-}" ] && out_has "$1" "psci: ending with $2"
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	texpect "$1" "CPU_ON exits" '[.events[] | select(.exit.reason == "cpu_up") | "\(.exit.target) \(.exit.arg)"] | join(",")' \
+		"1 0x5eed0001,1 0x5eed0002"
+	texpect "$1" "ALREADY_ON" '[.events[] | select(.exit.psci.function != null and (.exit.psci.id | test("^0x[8c]4000003$")) and .exit.psci.error == -4)] | length > 0' true
+	texpect "$1" "HVC never advances ELR" '[.events[] | select(.trap.ec == 22 and .resume_pc != null and .resume_pc != .trap.elr)] | length' 0
+	texpect "$1" "SMC resumes after it" '[.events[] | select(.trap.ec == 23 and .resume_pc != null and .exit.reason != "cpu_up")] | map(select((.resume_pc | ltrimstr("0x") | explode | length) == 0)) | length' 0
 }
 
 # sysreg: MRS ID_AA64PFR0_EL1 (0x62300029, x1), MRS ID_AA64MMFR0_EL1 (0x6230004f, x2), SMC #0
@@ -533,7 +565,12 @@ check_psci() { # RUN [ENDING]
 check_sysreg() { # RUN
 	out_has "$1" "sysreg: IPI delivered"
 	out_has "$1" "sysreg: 14 checks, 0 failed" # the QEMU build checks the SMCs' UNDEF too
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	texpect "$1" "MRS ID_AA64PFR0_EL1" '[.events[] | select(.trap.esr == "0x62300029")][0] | [.exit.reason, .trap.sysreg_insn] | join(" ")' \
+		"sysreg_read MRS x1, ID_AA64PFR0_EL1"
+	texpect "$1" "SMCCC_VERSION over SMC" '[.events[] | select(.trap.esr == "0x5e000000")][0].exit.smccc.error' 65537
+	texpect "$1" "ICC_SGI1R_EL1 write" '[.events[] | select(.trap.esr == "0x623a3036")][0].exit | [.reason, .mask, .vector] | join(" ")' \
+		"send_ipi 0x2 1"
 }
 
 # wfi: WFI exits (0x07e00000, halt until the virtual timer deadline, resume + 4) at
@@ -543,14 +580,30 @@ check_sysreg() { # RUN
 check_wfi() { # RUN
 	out_has "$1" "wfi: timer interrupt taken after WFI"
 	out_has "$1" "wfi: 28 checks, 0 failed" # the QEMU build checks the GIC's INTID too
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	local label
+	for label in wfi_cval wfi_tval wfi_irq; do
+		texpect "$1" "one halt at $label" \
+			"[.events[] | select(.exit.reason == \"halt\" and .pc == \"$(sym wfi "$label")\" and .trap.esr == \"0x7e00000\")] | length" 1
+	done
+	texpect "$1" "timer IRQs taken by the guest" \
+		'[.events[] | select(.kind == "guest_trap" and .trap.esr == "0x0")] | length > 0' true
 }
 
 # svc: eight guest traps (svc.S's table: ESR_EL1, ELR_EL1, vector) and no exits but the
 # console's and SYSTEM_OFF.
 check_svc() { # RUN
 	out_has "$1" "svc: 36 checks, 0 failed"
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	texpect "$1" "guest traps" '[.events[] | select(.kind == "guest_trap")] | length' 8
+	texpect "$1" "exits other than the console's and SYSTEM_OFF" \
+		'[.events[] | select(.kind == "exit" and (.exit.reason | test("^mmio_|system_down") | not))] | length' 0
+	# svc.S's table, in order: ESR_EL1 of each trap the guest takes itself
+	texpect "$1" "guest trap syndromes" '[.events[] | select(.kind == "guest_trap") | .trap.esr] | join(" ")' \
+		"0x56001234 0xf2000077 0x2000000 0x1fe00000 0x8a000000 0x7e00000 0x2000000 0x56000055"
+	texpect "$1" "guest trap ELRs" '[.events[] | select(.kind == "guest_trap") | .trap.elr] | join(" ")' \
+		"$(hx "$(sym "$1" svc_el1) + 4") $(sym "$1" svc_brk) $(sym "$1" svc_udf) $(sym "$1" svc_fp) $(hx "$(sym "$1" svc_el1) + 2") $(sym "$1" svc_el0_wfi) $(sym "$1" svc_el0_hvc) $(hx "$(sym "$1" svc_el0_svc) + 4")"
+	texpect "$1" "the SVC #0x1234 trap" '[.events[] | select(.trap.ec == 21)][0] | [.trap.esr, .trap.imm16, .trap.from_el] | join(" ")' "0x56001234 0x1234 1"
 }
 
 # stage1: MMIO exits through VA 0x80000000 (FAR_EL2 = the VA, HPFAR_EL2 = 0x90000), eleven
@@ -559,7 +612,10 @@ check_svc() { # RUN
 check_stage1() { # RUN
 	out_has "$1" "stage1: hello through the PL011 at VA 0x80000000"
 	out_has "$1" "stage1: 76 checks, 0 failed"
-	: # TODO(lead): trace checks
+	common_checks "$1"
+	texpect "$1" "faults the guest takes itself" '[.events[] | select(.kind == "guest_trap")] | length' 11
+	texpect "$1" "the PL011 through VA 0x80000000" '[.events[] | select(.exit.reason == "mmio_write" and .trap.far == "0x80000000")][0].trap | [.hpfar, .ipa] | join(" ")' \
+		"0x90000 0x9000000"
 }
 
 # fetchfault: the last event is the instruction abort at 0x0b000000 (ESR_EL2 0x82000005, FAR
@@ -567,7 +623,8 @@ check_stage1() { # RUN
 check_fetchfault() { # RUN
 	out_has "$1" "fetchfault: jumping to IPA 0x0b000000"
 	out_lacks "$1" "the jump returned"
-	: # TODO(lead): trace checks
+	texpect "$1" "the last exit" '.events[-1] | [.trap.esr, .trap.far, .trap.hpfar, .exit.reason, (.resume_pc // "none")] | join(" ")' \
+		"0x82000005 0xb000000 0xb0000 nested_page_fault none"
 }
 
 # deadlock: a WFI exit at deadlock_wfi (and deadlock_wfi1 on vCPU 1 for deadlock-smp), then
@@ -577,10 +634,11 @@ check_deadlock() { # RUN
 	if grep -qi deadlock "$work/$1.err" "$work/$1.out"; then ok; else
 		fail "$1: no deadlock report"
 	fi
-	: # TODO(lead): trace checks
+	texpect "$1" "WFI exit at deadlock_wfi" \
+		"[.events[] | select(.exit.reason == \"halt\" and .pc == \"$(sym "$1" deadlock_wfi)\")][0].trap.esr" 0x7e00000
 }
 
-if [ "${A64_TRAPSCOPE:-0}" = 1 ]; then
+if [ "${A64_TRAPSCOPE:-1}" = 1 ]; then
 	if [ ! -x "$TRAPSCOPE" ]; then
 		fail "A64_TRAPSCOPE=1 but TRAPSCOPE=$TRAPSCOPE is not an executable"
 	else
@@ -601,6 +659,15 @@ if [ "${A64_TRAPSCOPE:-0}" = 1 ]; then
 		ts_run fetchfault fetchfault 1 && check_fetchfault fetchfault
 		ts_run deadlock deadlock 1 && check_deadlock deadlock
 		ts_run deadlock-smp deadlock-smp 1 --harts 2 && check_deadlock deadlock-smp
+		# the AArch64 traces against the schema of the format (trapscope-trace(5))
+		if python3 -c 'import jsonschema' 2>/dev/null; then
+			for run in demo mmio psci sysreg svc stage1; do
+				if python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+					"$work/$run.json" "$top_srcdir/traces/trace.schema.json" 2>"$work/schema.err"
+				then ok; else fail "$run: trace does not match the schema: $(tail -n 2 "$work/schema.err")"; fi
+			done
+		fi
 	fi
 else
 	echo "note: trapscope runs of the AArch64 guests skipped (A64_TRAPSCOPE=1 enables them)"
