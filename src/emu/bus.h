@@ -32,7 +32,7 @@ struct emu_device {
 	emu_dev_write_fn *write;
 	emu_bus *bus;
 	void *state;
-	emu_dev_release_fn *release; /* NULL when state needs no freeing */
+	emu_dev_release_fn *release;   /* NULL when state needs no freeing */
 	emu_dev_reg_name_fn *reg_name; /* NULL when the device has no register names */
 };
 
