@@ -23,7 +23,8 @@ TESTS += tests/unit/test_a64_exec
 if HAVE_UNICORN
 check_PROGRAMS += tests/diff/a64_unicorn
 tests_diff_a64_unicorn_CFLAGS = $(TEST_CFLAGS) $(UNICORN_CFLAGS) $(CAPSTONE_CFLAGS)
-tests_diff_a64_unicorn_SOURCES = tests/diff/a64_unicorn.c
+tests_diff_a64_unicorn_SOURCES = tests/diff/a64_unicorn.c tests/diff/diff_options.h \
+	tests/diff/diff_options.c
 tests_diff_a64_unicorn_LDADD = $(TEST_LIBS) $(UNICORN_LIBS)
 TESTS += tests/diff/a64_unicorn
 endif

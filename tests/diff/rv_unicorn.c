@@ -36,6 +36,8 @@
 
 #include <unicorn/unicorn.h>
 
+#include "diff_options.h"
+
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,14 +58,11 @@
 #define BASE_LO 2048u
 #define BASE_HI (DATA_SIZE - 512u)
 
-#define MAX_LENGTH	  512 /* instructions per sequence; 4 bytes each fit the code page */
-#define MAX_UNIT	  6   /* the longest unit: addi, lr, three fillers, sc */
-#define DEFAULT_SEQUENCES 20000
-#define DEFAULT_LENGTH	  40
-#define DEFAULT_SEED	  1
+#define MAX_LENGTH 512 /* instructions per sequence; 4 bytes each fit the code page */
+#define MAX_UNIT   6   /* the longest unit: addi, lr, three fillers, sc */
 
 #define EXIT_SKIP  77
-#define EXIT_ERROR 99
+#define EXIT_ERROR DIFF_EXIT_ERROR
 
 #define OP(name) DEC_RV_OP_##name
 
@@ -1156,74 +1155,19 @@ static void report(const struct sequence *s, unsigned length, const struct resul
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
-struct options {
-	uint64_t seed;
-	uint64_t sequences;
-	unsigned length;
-	bool keep_going;
-};
-
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: rv_unicorn [--seed N] [--sequences N] [--length N (1..%d)] "
-		"[--keep-going]\n",
-		MAX_LENGTH);
-	exit(EXIT_ERROR);
-}
-
-static uint64_t number_arg(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (!*s || *end)
-		usage();
-	return v;
-}
-
-static void parse_options(int argc, char **argv, struct options *o)
-{
-	*o = (struct options){DEFAULT_SEED, DEFAULT_SEQUENCES, DEFAULT_LENGTH, false};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--keep-going")) {
-			o->keep_going = true;
-			continue;
-		}
-		if (i + 1 >= argc)
-			usage();
-		uint64_t v = number_arg(argv[++i]);
-		if (!strcmp(a, "--seed"))
-			o->seed = v;
-		else if (!strcmp(a, "--sequences"))
-			o->sequences = v;
-		else if (!strcmp(a, "--length") && v >= 1 && v <= MAX_LENGTH)
-			o->length = (unsigned)v;
-		else
-			usage();
-	}
-}
-
-static double seconds_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
-	struct options opt;
+	struct diff_options opt;
 	static struct machines m;
 	static struct sequence seq;
 	static struct result ts, uc;
 	uint64_t passed = 0, failed = 0;
 
-	parse_options(argc, argv, &opt);
+	diff_parse_options(argc, argv, "rv_unicorn", MAX_LENGTH, &opt);
 	int rc = machines_init(&m);
 	if (rc)
 		return rc;
-	double start = seconds_now();
+	double start = diff_seconds_now();
 	for (uint64_t i = 0; i < opt.sequences; i++) {
 		generate(&seq, opt.seed + i, opt.length);
 		int bad = check_decode(&seq);
@@ -1240,7 +1184,7 @@ int main(int argc, char **argv)
 		if (!opt.keep_going)
 			break;
 	}
-	double elapsed = seconds_now() - start;
+	double elapsed = diff_seconds_now() - start;
 	printf("seed %" PRIu64 ", 1..%u instructions per sequence, %.0f sequences/s\n", opt.seed,
 	       opt.length, (double)(passed + failed) / (elapsed > 0 ? elapsed : 1));
 	printf("%" PRIu64 " passed, %" PRIu64 " failed\n", passed, failed);
