@@ -1,5 +1,6 @@
 /* The VS-guest framework: console, checks, the C half of the trap vector. See vs.h. */
 #include "vs.h"
+#include "../../guest_fmt.h"
 
 struct vs_trap_rec vs_traps[VS_MAX_HARTS];
 volatile unsigned vs_checks, vs_failures;
@@ -86,79 +87,12 @@ void vs_puts(const char *s)
 	vs_unlock(&console_lock);
 }
 
-struct buf {
-	char b[256];
-	size_t n;
-};
-
-static void put(struct buf *b, char c)
-{
-	if (b->n < sizeof(b->b))
-		b->b[b->n++] = c;
-}
-
-static void put_u(struct buf *b, uint64_t v, unsigned base)
-{
-	char t[24];
-	int i = 0;
-	do {
-		t[i++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (i)
-		put(b, t[--i]);
-}
-
 void vs_printf(const char *fmt, ...)
 {
-	struct buf b;
-	b.n = 0;
+	struct guest_buf b;
 	va_list ap;
 	va_start(ap, fmt);
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%') {
-			put(&b, *p);
-			continue;
-		}
-		int lng = 0;
-		p++;
-		while (*p == 'l') {
-			lng++;
-			p++;
-		}
-		switch (*p) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			while (*s)
-				put(&b, *s++);
-			break;
-		}
-		case 'c': put(&b, (char)va_arg(ap, int)); break;
-		case 'd': {
-			int64_t v = lng ? va_arg(ap, long) : va_arg(ap, int);
-			if (v < 0) {
-				put(&b, '-');
-				put_u(&b, (uint64_t)0 - (uint64_t)v, 10);
-			} else {
-				put_u(&b, (uint64_t)v, 10);
-			}
-			break;
-		}
-		case 'u':
-			put_u(&b, lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10);
-			break;
-		case 'x':
-			put_u(&b, lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16);
-			break;
-		case 'p':
-			put(&b, '0');
-			put(&b, 'x');
-			put_u(&b, (uint64_t)va_arg(ap, void *), 16);
-			break;
-		case '%': put(&b, '%'); break;
-		default: put(&b, '?'); break;
-		}
-	}
+	guest_vformat(&b, fmt, ap);
 	va_end(ap);
 	vs_lock(&console_lock);
 	console_write(b.b, b.n);
