@@ -486,7 +486,7 @@ static void print_csr_group(cli_dbg *s, const csr_group *g, dec_reg *reg)
 		const dec_regdef *def = dec_regdef_find(*name, DEC_ARCH_RISCV64);
 		uint64_t value;
 		if (!peek_csr(s, *name, &value)) {
-			fprintf(s->out, "  %-10s (not implemented)\n", *name);
+			fprintf(s->out, "  %-10s (this hart has no such CSR)\n", *name);
 			continue;
 		}
 		int column = fprintf(s->out, "  %-10s 0x%016" PRIx64, *name, value);

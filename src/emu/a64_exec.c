@@ -502,8 +502,8 @@ static bool wfx_allowed(a64_hart *h, bool wfi)
 	return true;
 }
 
-/* SIMD and floating point are not implemented: they trap where CPACR_EL1.FPEN or
- * CPTR_EL2.TFP say (EC 0x07), and are UNDEFINED where they would run. */
+/* SIMD and floating point are outside this hart's ISA (they come with issue #9): they trap
+ * where CPACR_EL1.FPEN or CPTR_EL2.TFP say (EC 0x07), and are UNDEFINED where they would run. */
 static void fpsimd(a64_hart *h)
 {
 	unsigned fpen = (unsigned)(h->cpacr_el1 >> 20) & 3;

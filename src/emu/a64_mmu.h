@@ -8,9 +8,9 @@
  *
  * The machine this models (the hart's ID registers must say the same):
  * - ID_AA64MMFR0_EL1.PARange = 0b0101 (48-bit PA, A64_MMU_PA_BITS); TGran4 = 0b0000,
- *   TGran16 = 0b0000 and TGran64 = 0b1111: only the 4 KiB granule is implemented, so every
- *   TCR_EL1.TG0/TG1 and VTCR_EL2.TG0 value selects it, as the Arm ARM says for an
- *   unimplemented granule size;
+ *   TGran16 = 0b0000 and TGran64 = 0b1111: the 4 KiB granule is the machine's only one, so
+ *   every TCR_EL1.TG0/TG1 and VTCR_EL2.TG0 value selects it, as the Arm ARM rules for a
+ *   granule size a PE does not have;
  * - FEAT_XNX (stage-2 XN[1:0]); no FEAT_LPA/LPA2/LVA (no level -1, no 52-bit addresses),
  *   FEAT_TTST, FEAT_HPDS, FEAT_PAN, FEAT_E0PD, FEAT_HAFDBS or FEAT_S2FWB;
  * - little-endian descriptors (SCTLR_EL1.EE = SCTLR_EL2.EE = 0), HCR_EL2.TGE = 0 and E2H = 0
